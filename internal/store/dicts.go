@@ -1,0 +1,140 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"redgrid/internal/model"
+	"redgrid/internal/rules"
+)
+
+// SeedDictionaries inserts the seeded industries and departments when absent.
+// It runs at every start and is idempotent.
+func (s *Store) SeedDictionaries(ctx context.Context) error {
+	return s.InTx(ctx, func(tx *Tx) error {
+		for i, in := range rules.SeedIndustries {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO industries (code, name, name_en, position, active)
+				VALUES ($1, $2, $3, $4, TRUE) ON CONFLICT (code) DO NOTHING`, in.Code, in.Name, in.NameEn, (i+1)*10); err != nil {
+				return fmt.Errorf("store: seed industries: %w", err)
+			}
+		}
+		for _, d := range rules.SeedDepartments {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO departments (code, name, name_en)
+				VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING`, d.Code, d.Name, d.NameEn); err != nil {
+				return fmt.Errorf("store: seed departments: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// Industries lists the dictionary in display order.
+func (s *Store) Industries(ctx context.Context) ([]model.Industry, error) {
+	rows, err := s.R.QueryContext(ctx, "SELECT id, code, name, name_en, position, active FROM industries ORDER BY position, id")
+	if err != nil {
+		return nil, fmt.Errorf("store: industries: %w", err)
+	}
+	defer rows.Close()
+	var out []model.Industry
+	for rows.Next() {
+		var in model.Industry
+		if err := rows.Scan(&in.ID, &in.Code, &in.Name, &in.NameEn, &in.Position, &in.Active); err != nil {
+			return nil, err
+		}
+		out = append(out, in)
+	}
+	return out, rows.Err()
+}
+
+// SaveIndustry creates (ID 0) or updates an industry.
+func (s *Store) SaveIndustry(ctx context.Context, actor *model.Actor, in model.Industry) (int64, error) {
+	var v model.Validation
+	in.Code, in.Name, in.NameEn = strings.TrimSpace(in.Code), strings.TrimSpace(in.Name), strings.TrimSpace(in.NameEn)
+	if !validCode(in.Code) {
+		v.Add("code", "field.code_format")
+	}
+	if in.Name == "" {
+		v.Add("name", "field.required")
+	} else if len([]rune(in.Name)) > 32 {
+		v.Add("name", "field.too_long", 32)
+	}
+	if err := v.Err(); err != nil {
+		return 0, err
+	}
+	err := s.InTx(ctx, func(tx *Tx) error {
+		var before *model.Industry
+		if in.ID == 0 {
+			err := tx.QueryRowContext(ctx, `INSERT INTO industries (code, name, name_en, position, active)
+				VALUES ($1, $2, $3, $4, $5) RETURNING id`, in.Code, in.Name, in.NameEn, in.Position, in.Active).Scan(&in.ID)
+			if err != nil {
+				return s.dictConflict(err)
+			}
+		} else {
+			var old model.Industry
+			err := tx.QueryRowContext(ctx, "SELECT id, code, name, name_en, position, active FROM industries WHERE id = $1", in.ID).
+				Scan(&old.ID, &old.Code, &old.Name, &old.NameEn, &old.Position, &old.Active)
+			if err != nil {
+				return notFound(err, "industry")
+			}
+			before = &old
+			if _, err := tx.ExecContext(ctx, `UPDATE industries SET code = $1, name = $2, name_en = $3, position = $4, active = $5 WHERE id = $6`,
+				in.Code, in.Name, in.NameEn, in.Position, in.Active, in.ID); err != nil {
+				return s.dictConflict(err)
+			}
+		}
+		verb := "industry.create"
+		if before != nil {
+			verb = "industry.update"
+		}
+		return tx.Audit(ctx, actor, Change{Action: verb, Entity: "industry", EntityID: in.ID, Before: before, After: in})
+	})
+	return in.ID, err
+}
+
+func (s *Store) dictConflict(err error) error {
+	if errors.Is(s.dialect.classify(err), errUnique) {
+		return model.FieldConflict("code", "field.duplicate_code")
+	}
+	return fmt.Errorf("store: save dictionary: %w", err)
+}
+
+// Departments lists the departments.
+func (s *Store) Departments(ctx context.Context) ([]model.Department, error) {
+	rows, err := s.R.QueryContext(ctx, "SELECT id, code, name, name_en FROM departments ORDER BY id")
+	if err != nil {
+		return nil, fmt.Errorf("store: departments: %w", err)
+	}
+	defer rows.Close()
+	var out []model.Department
+	for rows.Next() {
+		var d model.Department
+		if err := rows.Scan(&d.ID, &d.Code, &d.Name, &d.NameEn); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// DepartmentByCode finds a department.
+func (s *Store) DepartmentByCode(ctx context.Context, code string) (model.Department, error) {
+	var d model.Department
+	err := s.R.QueryRowContext(ctx, "SELECT id, code, name, name_en FROM departments WHERE code = $1", code).
+		Scan(&d.ID, &d.Code, &d.Name, &d.NameEn)
+	return d, notFound(err, "department")
+}
+
+// validCode accepts register codes: 1–32 letters, digits, dash or underscore.
+func validCode(c string) bool {
+	if c == "" || len(c) > 32 {
+		return false
+	}
+	for _, r := range c {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}

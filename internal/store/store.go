@@ -1,0 +1,169 @@
+// Package store is redgrid's persistence: one implementation over
+// database/sql that runs on SQLite (modernc.org/sqlite) and PostgreSQL (pgx).
+// Queries are written in the SQL subset both accept ($n parameters,
+// RETURNING, ON CONFLICT); the few differences live in dialect.go and in the
+// per-engine migration folders.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite" // registers "sqlite"
+)
+
+// Store is the database. W is the write pool (one connection on SQLite), R the
+// read pool; on PostgreSQL they are the same pool.
+type Store struct {
+	W, R    *sql.DB
+	dialect dialect
+	url     string
+	// Now returns the current time; tests replace it. Times are stored in UTC
+	// and truncated to the millisecond so both engines keep them exactly.
+	Now func() time.Time
+}
+
+// Options tune the pools.
+type Options struct {
+	ReadConns int // SQLite read pool size (default 2×CPU, min 4)
+	PGConns   int // PostgreSQL pool size (default 20)
+}
+
+// Open connects to databaseURL ("sqlite:path", a bare path, or
+// "postgres://…") without migrating.
+func Open(ctx context.Context, databaseURL string, opt Options) (*Store, error) {
+	s := &Store{url: databaseURL, Now: time.Now}
+	switch {
+	case strings.HasPrefix(databaseURL, "postgres://"), strings.HasPrefix(databaseURL, "postgresql://"):
+		s.dialect = postgres
+		db, err := sql.Open("pgx", databaseURL)
+		if err != nil {
+			return nil, fmt.Errorf("store: open postgres: %w", err)
+		}
+		n := opt.PGConns
+		if n <= 0 {
+			n = 20
+		}
+		db.SetMaxOpenConns(n)
+		db.SetMaxIdleConns(n)
+		db.SetConnMaxLifetime(time.Hour)
+		s.W, s.R = db, db
+	default:
+		s.dialect = sqlite
+		path := strings.TrimPrefix(strings.TrimPrefix(databaseURL, "sqlite://"), "sqlite:")
+		if path == "" {
+			return nil, errors.New("store: empty sqlite path")
+		}
+		if dir := filepath.Dir(path); dir != "." {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("store: create data directory: %w", err)
+			}
+		}
+		base := "file:" + (&url.URL{Path: path}).EscapedPath() +
+			"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
+			"&_pragma=foreign_keys(1)&_pragma=cache_size(-32000)&_time_format=sqlite"
+		w, err := sql.Open("sqlite", base+"&_txlock=immediate")
+		if err != nil {
+			return nil, fmt.Errorf("store: open sqlite: %w", err)
+		}
+		w.SetMaxOpenConns(1)
+		w.SetMaxIdleConns(1)
+		w.SetConnMaxLifetime(0)
+		r, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+		if err != nil {
+			w.Close()
+			return nil, fmt.Errorf("store: open sqlite: %w", err)
+		}
+		n := opt.ReadConns
+		if n <= 0 {
+			n = 8
+		}
+		r.SetMaxOpenConns(n)
+		r.SetMaxIdleConns(n)
+		r.SetConnMaxLifetime(0)
+		s.W, s.R = w, r
+	}
+	if err := s.W.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("store: connect: %w", err)
+	}
+	return s, nil
+}
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	err := s.W.Close()
+	if s.R != s.W {
+		if e := s.R.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// Engine is "sqlite" or "postgres".
+func (s *Store) Engine() string { return s.dialect.name }
+
+// now is the store's clock: UTC, millisecond precision.
+func (s *Store) now() time.Time { return s.Now().UTC().Truncate(time.Millisecond) }
+
+// Ping checks the database for /healthz.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return s.R.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// PoolStats returns the read and write pool statistics for /metrics.
+func (s *Store) PoolStats() (w, r sql.DBStats) { return s.W.Stats(), s.R.Stats() }
+
+// queryer is what both *sql.DB and *sql.Tx offer.
+type queryer interface {
+	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+// Tx is a write transaction. Every write method of the store runs inside one,
+// together with its audit entry.
+type Tx struct {
+	*sql.Tx
+	s   *Store
+	now time.Time
+}
+
+// Now is the time of the transaction, the same for every row it writes.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// InTx runs fn in a write transaction, committing when fn returns nil and
+// rolling back otherwise (also on panic).
+func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	sqlTx, err := s.W.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", s.dialect.classify(err))
+	}
+	tx := &Tx{Tx: sqlTx, s: s, now: s.now()}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = sqlTx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = sqlTx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	if err = sqlTx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", s.dialect.classify(err))
+	}
+	return nil
+}
