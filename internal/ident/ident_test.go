@@ -10,7 +10,7 @@ func TestUSCC(t *testing.T) {
 		{"91110000100000000X", "uscc.check"}, // wrong check character
 		{"9133078", "uscc.length"},
 		{"91330784MA2E8XKBOA", "uscc.char"}, // O is not in the alphabet
-		{"９１３３０７８４ＭＡ２Ｅ８ＸＫＢ０Ｆ", ""},     // full width folds
+		{"９１３３０７８４ＭＡ２Ｅ８ＸＫＢ０Ｆ", ""},          // full width folds
 	}
 	// Build a known-good code from the algorithm to anchor the table.
 	body := "91330784MA2E8XKB0"

@@ -90,3 +90,11 @@ type Session struct {
 	LastSeenAt time.Time
 	ExpiresAt  time.Time
 }
+
+// ScopeGrids returns the grids the actor reads, or all=true.
+func (a *Actor) ScopeGrids() (ids []int64, all bool) {
+	if a.Scope.All || a.Scope.AllRead {
+		return nil, true
+	}
+	return a.Scope.GridIDs, false
+}

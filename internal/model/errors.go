@@ -18,6 +18,7 @@ const (
 	EFORBIDDEN    = "forbidden"    // known actor, action not allowed
 	EUNAUTHORIZED = "unauthorized" // no or bad credentials
 	ETHROTTLED    = "throttled"    // too many attempts
+	EMALFORMED    = "malformed"    // unparseable request (bad JSON, unknown field)
 )
 
 // Error is a domain error. Key is an i18n message key; Args fill its verbs.

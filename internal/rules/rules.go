@@ -71,7 +71,7 @@ func All() []Rule {
 		{"login.lockout", LoginLockout.String(), "等保 2.0 (local setting)"},
 		{"session.idle_timeout", SessionIdleTimeout.String(), "等保 2.0 GB/T 22239-2019 8.1.4.1 c"},
 		{"session.max_age", SessionMaxAge.String(), "local setting"},
-		{"password.min_length", PasswordMinLength, "等保 2.0 口令复杂度 (local setting)"},
+		{"password_min_length", PasswordMinLength, "等保 2.0 口令复杂度 (local setting)"},
 		{"audit.retention", AuditRetention.String(), "网络安全法 第二十一条"},
 		{"enterprise.above_scale_revenue_wan", AboveScaleRevenueWan, "国家统计局 规模以上工业企业标准 (2011)"},
 	}

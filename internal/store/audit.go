@@ -151,8 +151,15 @@ func (s *Store) VerifyAudit(ctx context.Context) (AuditVerifyResult, error) {
 	if err := s.R.QueryRowContext(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1").Scan(&headSeq, &headHash); err != nil {
 		return res, err
 	}
-	if headSeq != want-1 || headHash != prev {
+	switch {
+	case headSeq > want-1:
 		res.BadSeq, res.Problem = want, fmt.Sprintf("entries %d to %d are missing (deleted tail)", want, headSeq)
+	case headSeq < want-1:
+		res.BadSeq, res.Problem = headSeq+1, fmt.Sprintf("entries %d to %d were added outside the chain head", headSeq+1, want-1)
+	case headHash != prev:
+		// The last entry was rewritten with a recomputed hash: only the head
+		// still holds the original.
+		res.BadSeq, res.Problem = headSeq, "last entry does not match the chain head (edited)"
 	}
 	return res, nil
 }

@@ -177,9 +177,14 @@ func (s *Store) validateEnterprise(ctx context.Context, q queryer, actor *model.
 
 // duplicateUSCC builds the field error naming the enterprise that holds a code.
 func (s *Store) duplicateUSCC(ctx context.Context, q queryer, code string) error {
+	const find = "SELECT name FROM enterprises WHERE uscc = $1"
 	var name string
-	if err := q.QueryRowContext(ctx, "SELECT name FROM enterprises WHERE uscc = $1", code).Scan(&name); err != nil {
-		name = code
+	if err := q.QueryRowContext(ctx, find, code).Scan(&name); err != nil {
+		// On PostgreSQL the failed INSERT/UPDATE has aborted the transaction,
+		// so ask outside it: the holder is a committed row.
+		if err := s.R.QueryRowContext(ctx, find, code).Scan(&name); err != nil {
+			name = code
+		}
 	}
 	return model.FieldConflict("uscc", "enterprise.duplicate_uscc", name)
 }
@@ -702,3 +707,7 @@ func (s *Store) CountEnterprises(ctx context.Context, actor *model.Actor, f mode
 	}
 	return n, false, nil
 }
+
+// EnterpriseInputOf returns the input form of a stored enterprise (edit
+// forms and API patches start from it).
+func EnterpriseInputOf(e model.Enterprise) EnterpriseInput { return inputOf(e) }

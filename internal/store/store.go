@@ -17,7 +17,7 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
-	_ "modernc.org/sqlite" // registers "sqlite"
+	_ "modernc.org/sqlite"             // registers "sqlite"
 )
 
 // Store is the database. W is the write pool (one connection on SQLite), R the

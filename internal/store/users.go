@@ -303,7 +303,9 @@ func (s *Store) loadUserScope(ctx context.Context, q queryer, u *model.User) err
 }
 
 // User returns an account with its scope assignments.
-func (s *Store) User(ctx context.Context, id int64) (model.User, error) { return s.userTx(ctx, s.R, id) }
+func (s *Store) User(ctx context.Context, id int64) (model.User, error) {
+	return s.userTx(ctx, s.R, id)
+}
 
 // UserByUsername finds an account by its (case-insensitive) username.
 func (s *Store) UserByUsername(ctx context.Context, username string) (model.User, error) {
@@ -466,7 +468,7 @@ func (s *Store) DeleteSession(ctx context.Context, tok string) error {
 // LoginFailures counts failures for key since t.
 func (s *Store) LoginFailures(ctx context.Context, key string, since time.Time) (int, error) {
 	var n int
-	err := s.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2", key, since).Scan(&n)
+	err := s.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2", key, since.UTC()).Scan(&n)
 	return n, err
 }
 
@@ -495,4 +497,46 @@ func (s *Store) AuditLogin(ctx context.Context, actor *model.Actor, action, reas
 	return s.InTx(ctx, func(tx *Tx) error {
 		return tx.Audit(ctx, actor, Change{Action: action, Entity: "user", EntityID: actor.UserID, Reason: reason})
 	})
+}
+
+// SetUserLocale stores an account's language preference.
+func (s *Store) SetUserLocale(ctx context.Context, actor *model.Actor, id int64, locale string) error {
+	return s.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, "UPDATE users SET locale = $1, updated_at = $2 WHERE id = $3", locale, tx.now, id); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, actor, Change{Action: "user.set_locale", Entity: "user", EntityID: id, After: map[string]string{"locale": locale}})
+	})
+}
+
+// OrgOption is an organization offered in the account scope picker.
+type OrgOption struct {
+	ID   int64
+	Code string
+	Name string
+}
+
+// OrgOptions lists organizations for scope assignment.
+func (s *Store) OrgOptions(ctx context.Context) ([]OrgOption, error) {
+	rows, err := s.R.QueryContext(ctx, "SELECT id, code, name FROM organizations ORDER BY path")
+	if err != nil {
+		return nil, fmt.Errorf("store: organizations: %w", err)
+	}
+	defer rows.Close()
+	var out []OrgOption
+	for rows.Next() {
+		var o OrgOption
+		if err := rows.Scan(&o.ID, &o.Code, &o.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// OrganizationIDByCode resolves an organization code (CLI scope flags).
+func (s *Store) OrganizationIDByCode(ctx context.Context, code string) (int64, error) {
+	var id int64
+	err := s.R.QueryRowContext(ctx, "SELECT id FROM organizations WHERE code = $1", code).Scan(&id)
+	return id, notFound(err, "organization")
 }

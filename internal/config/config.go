@@ -1,0 +1,150 @@
+// Package config is redgrid's typed configuration: built-in defaults, then
+// REDGRID_* environment variables, then command-line flags.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the effective configuration.
+type Config struct {
+	Addr          string        // REDGRID_ADDR
+	DatabaseURL   string        // REDGRID_DATABASE_URL
+	BaseURL       string        // REDGRID_BASE_URL, used for Secure cookies and links
+	TimeZone      string        // REDGRID_TIME_ZONE
+	DefaultLocale string        // REDGRID_DEFAULT_LOCALE
+	LogLevel      string        // REDGRID_LOG_LEVEL: debug, info, warn, error
+	LogFormat     string        // REDGRID_LOG_FORMAT: text or json
+	MaxBodyBytes  int64         // REDGRID_MAX_BODY_BYTES
+	SessionIdle   time.Duration // REDGRID_SESSION_IDLE
+	SessionMaxAge time.Duration // REDGRID_SESSION_MAX_AGE
+	TokenMaxAge   time.Duration // REDGRID_TOKEN_MAX_AGE
+	TrustProxy    bool          // REDGRID_TRUST_PROXY: take the client address from X-Forwarded-For
+	ShutdownGrace time.Duration // REDGRID_SHUTDOWN_GRACE
+	Location      *time.Location
+}
+
+// Default returns the built-in defaults.
+func Default() Config {
+	return Config{
+		Addr:          "127.0.0.1:8080",
+		DatabaseURL:   "sqlite:./data/redgrid.db",
+		TimeZone:      "Asia/Shanghai",
+		DefaultLocale: "zh-CN",
+		LogLevel:      "info",
+		LogFormat:     "text",
+		MaxBodyBytes:  10 << 20,
+		SessionIdle:   30 * time.Minute,
+		SessionMaxAge: 12 * time.Hour,
+		TokenMaxAge:   30 * 24 * time.Hour,
+		ShutdownGrace: 15 * time.Second,
+	}
+}
+
+// FromEnv overlays REDGRID_* variables on c.
+func (c *Config) FromEnv(getenv func(string) string) error {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	str := func(name string, dst *string) {
+		if v := getenv("REDGRID_" + name); v != "" {
+			*dst = v
+		}
+	}
+	var errs []error
+	dur := func(name string, dst *time.Duration) {
+		if v := getenv("REDGRID_" + name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("REDGRID_%s: %q is not a duration (e.g. 30m)", name, v))
+				return
+			}
+			*dst = d
+		}
+	}
+	str("ADDR", &c.Addr)
+	str("DATABASE_URL", &c.DatabaseURL)
+	str("BASE_URL", &c.BaseURL)
+	str("TIME_ZONE", &c.TimeZone)
+	str("DEFAULT_LOCALE", &c.DefaultLocale)
+	str("LOG_LEVEL", &c.LogLevel)
+	str("LOG_FORMAT", &c.LogFormat)
+	dur("SESSION_IDLE", &c.SessionIdle)
+	dur("SESSION_MAX_AGE", &c.SessionMaxAge)
+	dur("TOKEN_MAX_AGE", &c.TokenMaxAge)
+	dur("SHUTDOWN_GRACE", &c.ShutdownGrace)
+	if v := getenv("REDGRID_MAX_BODY_BYTES"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			errs = append(errs, fmt.Errorf("REDGRID_MAX_BODY_BYTES: %q is not a positive number", v))
+		} else {
+			c.MaxBodyBytes = n
+		}
+	}
+	if v := getenv("REDGRID_TRUST_PROXY"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("REDGRID_TRUST_PROXY: %q is not true or false", v))
+		}
+		c.TrustProxy = b
+	}
+	return errors.Join(errs...)
+}
+
+// Validate checks values and combinations and loads the time zone.
+func (c *Config) Validate() error {
+	var errs []error
+	loc, err := time.LoadLocation(c.TimeZone)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("time zone %q: %v", c.TimeZone, err))
+	}
+	c.Location = loc
+	if c.DefaultLocale != "zh-CN" && c.DefaultLocale != "en" {
+		errs = append(errs, fmt.Errorf("default locale %q: use zh-CN or en", c.DefaultLocale))
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("log level %q: use debug, info, warn or error", c.LogLevel))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("log format %q: use text or json", c.LogFormat))
+	}
+	if c.SessionIdle <= 0 || c.SessionMaxAge < c.SessionIdle {
+		errs = append(errs, errors.New("session idle timeout must be positive and not above the maximum age"))
+	}
+	if c.BaseURL != "" && !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
+		errs = append(errs, fmt.Errorf("base URL %q must start with http:// or https://", c.BaseURL))
+	}
+	if c.DatabaseURL == "" {
+		errs = append(errs, errors.New("database URL is empty"))
+	}
+	return errors.Join(errs...)
+}
+
+// SecureCookies reports whether cookies must carry the Secure flag.
+func (c *Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+// Masked returns the configuration as name/value pairs with secrets hidden.
+func (c *Config) Masked() [][2]string {
+	db := c.DatabaseURL
+	if i := strings.Index(db, "://"); i >= 0 {
+		if j := strings.Index(db[i+3:], "@"); j >= 0 {
+			db = db[:i+3] + "****" + db[i+3+j:]
+		}
+	}
+	return [][2]string{
+		{"REDGRID_ADDR", c.Addr}, {"REDGRID_DATABASE_URL", db}, {"REDGRID_BASE_URL", c.BaseURL},
+		{"REDGRID_TIME_ZONE", c.TimeZone}, {"REDGRID_DEFAULT_LOCALE", c.DefaultLocale},
+		{"REDGRID_LOG_LEVEL", c.LogLevel}, {"REDGRID_LOG_FORMAT", c.LogFormat},
+		{"REDGRID_MAX_BODY_BYTES", strconv.FormatInt(c.MaxBodyBytes, 10)},
+		{"REDGRID_SESSION_IDLE", c.SessionIdle.String()}, {"REDGRID_SESSION_MAX_AGE", c.SessionMaxAge.String()},
+		{"REDGRID_TOKEN_MAX_AGE", c.TokenMaxAge.String()}, {"REDGRID_TRUST_PROXY", strconv.FormatBool(c.TrustProxy)},
+		{"REDGRID_SHUTDOWN_GRACE", c.ShutdownGrace.String()},
+	}
+}

@@ -1,0 +1,30 @@
+// redgrid: small progressive enhancements; every page works without them.
+(function () {
+  "use strict";
+  // Toggle the left menu on phones.
+  document.querySelectorAll("[data-toggle]").forEach(function (btn) {
+    var target = document.getElementById(btn.getAttribute("data-toggle"));
+    if (!target) return;
+    btn.addEventListener("click", function () {
+      var open = target.classList.toggle("open");
+      btn.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  });
+  // Fill latitude/longitude fields from the browser's location.
+  document.querySelectorAll("[data-geolocate]").forEach(function (btn) {
+    if (!navigator.geolocation) { btn.hidden = true; return; }
+    var ids = btn.getAttribute("data-geolocate").split(" ");
+    btn.addEventListener("click", function () {
+      btn.disabled = true;
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        document.getElementById(ids[0]).value = pos.coords.latitude.toFixed(6);
+        document.getElementById(ids[1]).value = pos.coords.longitude.toFixed(6);
+        btn.disabled = false;
+      }, function () { btn.disabled = false; }, { enableHighAccuracy: true, timeout: 10000 });
+    });
+  });
+  // Submitting a list filter should not keep a stale page cursor.
+  document.querySelectorAll("form[role=search] select").forEach(function (sel) {
+    sel.addEventListener("change", function () { sel.form.requestSubmit ? sel.form.requestSubmit() : sel.form.submit(); });
+  });
+})();
