@@ -32,6 +32,9 @@ func TestUSCC(t *testing.T) {
 			t.Errorf("%s: %s %v", code, p, args)
 		}
 	}
+	if p, args := ValidateUSCC("9135010中M000100Y43"); p != USCCErrChar || args[0] != 8 || args[1] != "中" {
+		t.Errorf("non-ASCII character position: %s %v", p, args)
+	}
 	if p, args := ValidateUSCC("91350100M000100Y44"); p != USCCErrCheck || args[1] != "3" {
 		t.Errorf("wrong check not reported with expected char: %s %v", p, args)
 	}
@@ -55,4 +58,33 @@ func TestID(t *testing.T) {
 			t.Errorf("%s: got %q want %q", in, p, want)
 		}
 	}
+}
+
+// The validators must never panic and must accept exactly what they compute.
+func FuzzValidateUSCC(f *testing.F) {
+	f.Add("91350100M000100Y43")
+	f.Add("９１３３０７８４ＭＡ２Ｅ８ＸＫＢ０Ｆ")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, s string) {
+		code := NormalizeUSCC(s)
+		p, _ := ValidateUSCC(code)
+		if p == "" {
+			if want, ok := USCCCheckChar(code[:17]); !ok || want != code[17] {
+				t.Fatalf("accepted %q with a wrong check character", code)
+			}
+		}
+	})
+}
+
+func FuzzValidateID(f *testing.F) {
+	f.Add("11010519491231002X")
+	f.Add("11010519491231002x")
+	f.Fuzz(func(t *testing.T, s string) {
+		id := NormalizeID(s)
+		if _, p, _ := ValidateID(id); p == "" {
+			if want, _ := IDCheckChar(id[:17]); want != id[17] {
+				t.Fatalf("accepted %q", id)
+			}
+		}
+	})
 }

@@ -51,12 +51,13 @@ func USCCCheckChar(body string) (byte, bool) {
 // first problem: wrong length, a character outside the alphabet (with its
 // 1-based position), or a wrong check character (with the expected one).
 func ValidateUSCC(code string) (problem string, args []any) {
-	if n := len([]rune(code)); n != 18 {
-		return USCCErrLength, []any{n}
+	rs := []rune(code)
+	if len(rs) != 18 {
+		return USCCErrLength, []any{len(rs)}
 	}
-	for i := 0; i < 18; i++ {
-		if strings.IndexByte(USCCAlphabet, code[i]) < 0 {
-			return USCCErrChar, []any{i + 1, string(code[i])}
+	for i, r := range rs {
+		if r > 0x7F || strings.IndexByte(USCCAlphabet, byte(r)) < 0 {
+			return USCCErrChar, []any{i + 1, string(r)}
 		}
 	}
 	want, _ := USCCCheckChar(code[:17])

@@ -238,6 +238,22 @@ func (s *Store) UpdateGrid(ctx context.Context, actor *model.Actor, id int64, in
 		if err != nil {
 			return err
 		}
+		if in.Level != old.Level {
+			// A level change must keep the hierarchy valid: a node with
+			// children, enterprises or staff keeps its level.
+			var used int
+			if err := tx.QueryRowContext(ctx, `SELECT
+				(SELECT COUNT(*) FROM grids WHERE parent_id = $1) +
+				(SELECT COUNT(*) FROM enterprises WHERE grid_id = $1) +
+				(SELECT COUNT(*) FROM user_grids WHERE grid_id = $1)`, id).Scan(&used); err != nil {
+				return err
+			}
+			if used > 0 {
+				var v model.Validation
+				v.Add("level", "grid.level_in_use")
+				return v.Err()
+			}
+		}
 		if ppath == "" {
 			ppath = "/"
 		}

@@ -1,6 +1,6 @@
 -- Foundation: settings, dictionaries, grids, accounts, sessions, audit, enterprises.
 CREATE TABLE settings (
-    key   TEXT PRIMARY KEY,
+    key   TEXT NOT NULL PRIMARY KEY,
     value TEXT NOT NULL
 );
 
@@ -83,7 +83,7 @@ CREATE TABLE user_orgs (
 -- Sessions and API tokens: only the SHA-256 of the secret is stored, so a
 -- database leak does not leak live credentials. Shared by every process.
 CREATE TABLE sessions (
-    id           TEXT PRIMARY KEY,
+    id           TEXT NOT NULL PRIMARY KEY,
     user_id      INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     kind         TEXT NOT NULL CHECK (kind IN ('web', 'api')),
     csrf         TEXT NOT NULL,
