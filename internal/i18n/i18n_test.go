@@ -39,7 +39,7 @@ func TestCatalogsMatch(t *testing.T) {
 func TestKeysUsedExist(t *testing.T) {
 	c := Load()
 	tmplRe := regexp.MustCompile(`\.T "([a-z0-9_.\-]+)"`)
-	goRe := regexp.MustCompile(`"((?:error|field|uscc|idcard|auth|flash|page|password|account)\.[a-z0-9_.]+|user\.(?:username_format|department_required|grids_required|orgs_required|duplicate_username|not_self)|grid\.(?:zone_no_parent|parent_level|parent_cycle)|enterprise\.(?:coords_pair|grid_leaf|grid_scope|duplicate_uscc))"`)
+	goRe := regexp.MustCompile(`"((?:error|field|uscc|idcard|auth|flash|page|password|account)\.[a-z0-9_.]+)"|(?:Add\("[a-z_]+", |Errorf\((?:model\.)?E[A-Z]+, |FieldConflict\("[a-z_]+", )"([a-z_]+\.[a-z0-9_.]+)"`)
 	root := filepath.Join("..")
 	n := 0
 	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
@@ -58,6 +58,9 @@ func TestKeysUsedExist(t *testing.T) {
 		b, _ := os.ReadFile(p)
 		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
 			key := m[1]
+			if len(m) > 2 && m[2] != "" {
+				key = m[2]
+			}
 			if strings.HasSuffix(key, ".") || key == "error.not_found" {
 				continue // a prefix built on at run time
 			}

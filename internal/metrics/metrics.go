@@ -63,8 +63,8 @@ func esc(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s)
 }
 
-// WriteTo writes the exposition format.
-func (r *Registry) WriteTo(w io.Writer) {
+// Write writes the exposition format.
+func (r *Registry) Write(w io.Writer) {
 	r.mu.Lock()
 	keys := make([][3]string, 0, len(r.requests))
 	for k := range r.requests {

@@ -12,7 +12,7 @@ func TestExposition(t *testing.T) {
 	r.Observe("GET", "GET /enterprises", 200, 30*time.Millisecond)
 	r.Observe("POST", "POST /login", 303, time.Millisecond)
 	var b strings.Builder
-	r.WriteTo(&b)
+	r.Write(&b)
 	out := b.String()
 	for _, want := range []string{
 		`redgrid_http_requests_total{method="GET",route="GET /enterprises",status="200"} 2`,

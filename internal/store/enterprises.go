@@ -361,35 +361,40 @@ func (s *Store) RestoreEnterprise(ctx context.Context, actor *model.Actor, id in
 
 func (s *Store) setDeleted(ctx context.Context, actor *model.Actor, id int64, version int, del bool, reason string) error {
 	return s.InTx(ctx, func(tx *Tx) error {
-		args := []any{id}
-		cond := "e.deleted_at IS NOT NULL"
-		if del {
-			cond = "e.deleted_at IS NULL"
-		}
-		old, err := scanEnterprise(tx.QueryRowContext(ctx, "SELECT "+entCols+entFrom+" WHERE e.id = $1 AND "+cond+
-			" AND "+enterpriseWriteScopeSQL(actor, &args), args...))
-		if err != nil {
-			return notFound(err, "enterprise")
-		}
-		if old.Version != version {
-			return model.Errorf(model.ECONFLICT, "error.stale", old.Version)
-		}
-		var at any
-		verb, sign := "enterprise.restore", 1
-		if del {
-			at, verb, sign = tx.now, "enterprise.delete", -1
-		}
-		if _, err := tx.ExecContext(ctx, "UPDATE enterprises SET deleted_at = $1, updated_at = $2, version = version + 1 WHERE id = $3",
-			at, tx.now, id); err != nil {
-			return fmt.Errorf("store: delete enterprise: %w", err)
-		}
-		if err := bumpGridCount(ctx, tx, old.GridID, sign, sign*b2i(old.AboveScale)); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, actor, Change{Action: verb, Entity: "enterprise", EntityID: id,
-			Before: map[string]any{"version": old.Version, "deleted": !del}, After: map[string]any{"version": old.Version + 1, "deleted": del},
-			Reason: reason})
+		return s.setDeletedTx(ctx, tx, actor, id, version, del, reason)
 	})
+}
+
+func (s *Store) setDeletedTx(ctx context.Context, tx *Tx, actor *model.Actor, id int64, version int, del bool, reason string) error {
+	args := []any{id}
+	cond := "e.deleted_at IS NOT NULL"
+	if del {
+		cond = "e.deleted_at IS NULL"
+	}
+	old, err := scanEnterprise(tx.QueryRowContext(ctx, "SELECT "+entCols+entFrom+" WHERE e.id = $1 AND "+cond+
+		" AND "+enterpriseWriteScopeSQL(actor, &args), args...))
+	if err != nil {
+		return notFound(err, "enterprise")
+	}
+	if old.Version != version {
+		return model.Errorf(model.ECONFLICT, "error.stale", old.Version)
+	}
+	var at any
+	verb, sign := "enterprise.restore", 1
+	if del {
+		at, verb, sign = tx.now, "enterprise.delete", -1
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE enterprises SET deleted_at = $1, updated_at = $2, version = version + 1 WHERE id = $3",
+		at, tx.now, id); err != nil {
+		return fmt.Errorf("store: delete enterprise: %w", err)
+	}
+	if err := bumpGridCount(ctx, tx, old.GridID, sign, sign*b2i(old.AboveScale)); err != nil {
+		return err
+	}
+	return tx.Audit(ctx, actor, Change{Action: verb, Entity: "enterprise", EntityID: id,
+		Before: map[string]any{"version": old.Version, "deleted": !del}, After: map[string]any{"version": old.Version + 1, "deleted": del},
+		Reason: reason})
+
 }
 
 // Enterprise returns one enterprise (live or deleted) inside the actor's scope;
@@ -711,3 +716,28 @@ func (s *Store) CountEnterprises(ctx context.Context, actor *model.Actor, f mode
 // EnterpriseInputOf returns the input form of a stored enterprise (edit
 // forms and API patches start from it).
 func EnterpriseInputOf(e model.Enterprise) EnterpriseInput { return inputOf(e) }
+
+// IDVersion names a record at the version the user saw.
+type IDVersion struct {
+	ID      int64
+	Version int
+}
+
+// DeleteEnterprises soft-deletes several enterprises in one transaction: all
+// of them, or none when any is missing, out of scope or stale.
+func (s *Store) DeleteEnterprises(ctx context.Context, actor *model.Actor, items []IDVersion, reason string) error {
+	if len(items) == 0 {
+		return model.Errorf(model.EINVALID, "enterprise.batch_none")
+	}
+	if len(items) > 500 {
+		return model.Errorf(model.EINVALID, "enterprise.batch_too_many", 500)
+	}
+	return s.InTx(ctx, func(tx *Tx) error {
+		for _, it := range items {
+			if err := s.setDeletedTx(ctx, tx, actor, it.ID, it.Version, true, reason); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

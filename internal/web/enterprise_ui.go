@@ -404,3 +404,60 @@ func (s *Server) enterpriseSetDeleted(w http.ResponseWriter, r *http.Request, de
 		s.redirect(w, r, "/enterprises/"+r.PathValue("id"), "flash.restored")
 	}
 }
+
+// parseIDVersions reads "id:version" pairs from the list's selection column.
+func parseIDVersions(vals []string) []store.IDVersion {
+	var out []store.IDVersion
+	for _, v := range vals {
+		a, b, ok := strings.Cut(v, ":")
+		id, err1 := strconv.ParseInt(a, 10, 64)
+		ver, err2 := strconv.Atoi(b)
+		if ok && err1 == nil && err2 == nil && id > 0 {
+			out = append(out, store.IDVersion{ID: id, Version: ver})
+		}
+	}
+	return out
+}
+
+type batchDeletePage struct {
+	Items []model.Enterprise
+	Keys  []string
+}
+
+// enterpriseBatchConfirm lists the selected enterprises before deleting.
+func (s *Server) enterpriseBatchConfirm(w http.ResponseWriter, r *http.Request) {
+	ri := info(r)
+	items := parseIDVersions(r.URL.Query()["ids"])
+	v := s.view(r, "enterprises")
+	v.Title = v.T("enterprise.batch_delete")
+	v.Crumbs = []Crumb{{Label: v.T("enterprise.list"), Href: "/enterprises"}, {Label: v.Title}}
+	var p batchDeletePage
+	for _, it := range items {
+		e, err := s.store.Enterprise(r.Context(), ri.sess.actor, it.ID)
+		if err != nil || e.DeletedAt != nil {
+			continue
+		}
+		p.Items = append(p.Items, e)
+		p.Keys = append(p.Keys, strconv.FormatInt(it.ID, 10)+":"+strconv.Itoa(it.Version))
+	}
+	if len(p.Items) == 0 {
+		s.redirect(w, r, "/enterprises", "!enterprise.batch_none")
+		return
+	}
+	s.render(w, r, "enterprise_batch_delete", v, p)
+}
+
+func (s *Server) enterpriseBatchDelete(w http.ResponseWriter, r *http.Request) {
+	items := parseIDVersions(r.PostForm["ids"])
+	err := s.store.DeleteEnterprises(r.Context(), info(r).sess.actor, items, strings.TrimSpace(r.PostFormValue("reason")))
+	if err != nil {
+		if e, ok := model.AsError(err); ok && e.Code != model.EINTERNAL {
+			// Nothing was deleted; say why on the list.
+			s.redirect(w, r, "/enterprises", "!"+e.Key)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/enterprises", "flash.deleted")
+}

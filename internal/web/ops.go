@@ -27,7 +27,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-	s.metrics.WriteTo(w)
+	s.metrics.Write(w)
 }
 
 func (s *Server) poolGauges(w io.Writer) {

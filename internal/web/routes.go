@@ -66,6 +66,8 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/enterprises", auth.PermEnterpriseRead, s.enterpriseList)
 	s.handle("GET", "/enterprises/new", auth.PermEnterpriseWrite, s.enterpriseNew)
 	s.handle("POST", "/enterprises", auth.PermEnterpriseWrite, s.enterpriseCreate)
+	s.handle("GET", "/enterprises/batch-delete", auth.PermEnterpriseWrite, s.enterpriseBatchConfirm)
+	s.handle("POST", "/enterprises/batch-delete", auth.PermEnterpriseWrite, s.enterpriseBatchDelete)
 	s.handle("GET", "/enterprises/{id}", auth.PermEnterpriseRead, s.enterpriseShow)
 	s.handle("GET", "/enterprises/{id}/edit", auth.PermEnterpriseWrite, s.enterpriseEdit)
 	s.handle("POST", "/enterprises/{id}", auth.PermEnterpriseWrite, s.enterpriseUpdate)

@@ -246,3 +246,35 @@ func TestFriendlyNotFound(t *testing.T) {
 	a.get("/enterprises?sort=bogus", http.StatusUnprocessableEntity)
 	a.get("/enterprises?cursor=%%%", 0)
 }
+
+func TestBatchDeleteAllOrNothing(t *testing.T) {
+	e := newEnv(t)
+	x := storetest.MustEnterprise(t, e.s, e.f.GridA1.ID, e.f.Industry.ID, 11, "甲机械有限公司")
+	y := storetest.MustEnterprise(t, e.s, e.f.GridA1.ID, e.f.Industry.ID, 12, "乙门业有限公司")
+	a := e.login("admin")
+	confirm := a.get("/enterprises/batch-delete?ids="+strconv.FormatInt(x.ID, 10)+":1&ids="+strconv.FormatInt(y.ID, 10)+":1", 200)
+	if !strings.Contains(confirm, "甲机械") || !strings.Contains(confirm, "乙门业") {
+		t.Fatal("confirmation does not list the selection")
+	}
+	// One stale version: nothing is deleted.
+	resp := a.post("/enterprises/batch-delete", url.Values{"ids": {strconv.FormatInt(x.ID, 10) + ":1", strconv.FormatInt(y.ID, 10) + ":7"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("batch with a stale item: %d", resp.StatusCode)
+	}
+	list := a.get("/enterprises", 200)
+	if !strings.Contains(list, "甲机械") || !strings.Contains(list, "已被他人修改") {
+		t.Fatal("a failed batch must delete nothing and say why")
+	}
+	resp = a.post("/enterprises/batch-delete", url.Values{"ids": {strconv.FormatInt(x.ID, 10) + ":1", strconv.FormatInt(y.ID, 10) + ":1"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("batch: %d", resp.StatusCode)
+	}
+	list = a.get("/enterprises", 200)
+	if strings.Contains(list, "甲机械") || strings.Contains(list, "乙门业") {
+		t.Fatal("batch delete left rows")
+	}
+	trash := a.get("/enterprises?deleted=1", 200)
+	if !strings.Contains(trash, "甲机械") {
+		t.Fatal("deleted rows not in the recycle bin")
+	}
+}

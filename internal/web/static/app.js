@@ -23,6 +23,14 @@
       }, function () { btn.disabled = false; }, { enableHighAccuracy: true, timeout: 10000 });
     });
   });
+  // On a phone the list comes first: fold the search panel unless a filter is set.
+  if (window.matchMedia && window.matchMedia("(max-width: 760px)").matches) {
+    document.querySelectorAll("details[data-collapse-on-phone]").forEach(function (d) {
+      var q = new URLSearchParams(location.search);
+      var filtered = ["q", "grid", "industry", "above_scale", "status"].some(function (k) { return q.get(k); });
+      if (!filtered) d.open = false;
+    });
+  }
   // Submitting a list filter should not keep a stale page cursor.
   document.querySelectorAll("form[role=search] select").forEach(function (sel) {
     sel.addEventListener("change", function () { sel.form.requestSubmit ? sel.form.requestSubmit() : sel.form.submit(); });

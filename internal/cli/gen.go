@@ -1,0 +1,28 @@
+package cli
+
+import (
+	"context"
+
+	"redgrid/internal/gen"
+)
+
+func runGen(ctx context.Context, env *Env, args []string) error {
+	cfg, err := loadConfig(env)
+	if err != nil {
+		return err
+	}
+	fs := flags(env, "gen", "--enterprises N [--grids M] [--seed S] [--db URL]", &cfg)
+	opt := gen.Options{}
+	fs.IntVar(&opt.Enterprises, "enterprises", 100000, "number of enterprises")
+	fs.IntVar(&opt.Grids, "grids", 1000, "number of grids")
+	fs.Uint64Var(&opt.Seed, "seed", 1, "random seed (the same seed gives the same data)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	s, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return gen.Run(ctx, s, opt, env.Out)
+}

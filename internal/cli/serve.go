@@ -1,0 +1,120 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"redgrid/internal/demo"
+	"redgrid/internal/web"
+)
+
+func runServe(ctx context.Context, env *Env, args []string) error {
+	cfg, err := loadConfig(env)
+	if err != nil {
+		return err
+	}
+	fs := flags(env, "serve", "[--addr HOST:PORT] [--db URL] [--demo]", &cfg)
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (REDGRID_ADDR)")
+	withDemo := fs.Bool("demo", false, "load the demo zone when the database is empty and print the demo logins")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	log := newLogger(cfg, env.Err)
+	s, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	var logins []demo.Login
+	if *withDemo {
+		empty, err := s.IsEmpty(ctx)
+		if err != nil {
+			return err
+		}
+		if empty {
+			fmt.Fprintln(env.Out, "loading the demo zone (城西新区)…")
+			res, err := demo.Load(ctx, s)
+			if err != nil {
+				return fmt.Errorf("demo: %w", err)
+			}
+			logins = res.Logins
+		} else {
+			fmt.Fprintln(env.Out, "the database already has data; the demo zone is not loaded again")
+			logins = demo.Logins()
+		}
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	srv := web.New(cfg, s, log)
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    1 << 20,
+	}
+	url := "http://" + ln.Addr().String()
+	fmt.Fprintf(env.Out, "redgrid %s serving %s on %s (%s)\n", version(), url, s.Engine(), cfg.DatabaseURL)
+	if len(logins) > 0 {
+		fmt.Fprintln(env.Out, "demo logins (username / password):")
+		for _, l := range logins {
+			fmt.Fprintf(env.Out, "  %-14s %-14s %s %s\n", l.Username, l.Password, l.Role, l.DisplayName)
+		}
+	}
+	if env.Ready != nil {
+		env.Ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining requests", "grace", cfg.ShutdownGrace)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownGrace)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func runDemo(ctx context.Context, env *Env, args []string) error {
+	cfg, err := loadConfig(env)
+	if err != nil {
+		return err
+	}
+	fs := flags(env, "demo", "[--db URL]", &cfg)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	s, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	res, err := demo.Load(ctx, s)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(env.Out, "demo zone loaded. logins (username / password):")
+	for _, l := range res.Logins {
+		fmt.Fprintf(env.Out, "  %-14s %-14s %s %s\n", l.Username, l.Password, l.Role, l.DisplayName)
+	}
+	return nil
+}
