@@ -616,23 +616,30 @@ func (s *Store) bulkTx(ctx context.Context, tx *Tx, b *bulkBatch, entSQL, termSQ
 	}
 
 	type counts struct{ ents, above int }
-	byGrid := map[int64]*counts{}
+	type key struct{ grid, industry int64 }
+	byKey := map[key]*counts{}
 	for i := range b.rows {
-		c := byGrid[b.rows[i].GridID]
+		k := key{b.rows[i].GridID, b.rows[i].IndustryID}
+		c := byKey[k]
 		if c == nil {
 			c = &counts{}
-			byGrid[b.rows[i].GridID] = c
+			byKey[k] = c
 		}
 		c.ents++
 		c.above += b2i(b.rows[i].AboveScale)
 	}
-	gridIDs := make([]int64, 0, len(byGrid))
-	for id := range byGrid {
-		gridIDs = append(gridIDs, id)
+	keys := make([]key, 0, len(byKey))
+	for k := range byKey {
+		keys = append(keys, k)
 	}
-	slices.Sort(gridIDs)
-	for _, id := range gridIDs {
-		if err := bumpGridCount(ctx, tx, id, byGrid[id].ents, byGrid[id].above); err != nil {
+	slices.SortFunc(keys, func(a, b key) int {
+		if a.grid != b.grid {
+			return int(a.grid - b.grid)
+		}
+		return int(a.industry - b.industry)
+	})
+	for _, k := range keys {
+		if err := bumpGridCount(ctx, tx, k.grid, k.industry, byKey[k].ents, byKey[k].above); err != nil {
 			return fmt.Errorf("store: bulk grid counts: %w", err)
 		}
 	}

@@ -20,9 +20,12 @@ import (
 
 const entCols = `e.id, e.uscc, e.name, e.short_name, e.industry_id, e.above_scale, e.grid_id, e.address, e.lat, e.lng,
 	e.employees, e.status, e.founded_on, e.legal_rep, e.created_at, e.updated_at, e.deleted_at, e.version,
-	i.name, g.name`
+	COALESCE(i.name, ''), COALESCE(g.name, '')`
 
-const entFrom = ` FROM enterprises e JOIN industries i ON i.id = e.industry_id JOIN grids g ON g.id = e.grid_id`
+// entFrom uses LEFT JOINs (the foreign keys make them equal to inner joins)
+// so that SQLite's planner keeps enterprises as the outer table and walks the
+// sort index instead of sorting every row.
+const entFrom = ` FROM enterprises e LEFT JOIN industries i ON i.id = e.industry_id LEFT JOIN grids g ON g.id = e.grid_id`
 
 func scanEnterprise(sc interface{ Scan(...any) error }) (model.Enterprise, error) {
 	var e model.Enterprise
@@ -217,13 +220,13 @@ func writeTerms(ctx context.Context, tx *Tx, id int64, name, short string, repla
 	return nil
 }
 
-func bumpGridCount(ctx context.Context, tx *Tx, gridID int64, ents, above int) error {
+func bumpGridCount(ctx context.Context, tx *Tx, gridID, industryID int64, ents, above int) error {
 	if ents == 0 && above == 0 {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO grid_counts (grid_id, enterprises, above_scale) VALUES ($1, $2, $3)
-		ON CONFLICT (grid_id) DO UPDATE SET enterprises = grid_counts.enterprises + excluded.enterprises,
-		above_scale = grid_counts.above_scale + excluded.above_scale`, gridID, ents, above)
+	_, err := tx.ExecContext(ctx, `INSERT INTO grid_counts (grid_id, industry_id, enterprises, above_scale) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (grid_id, industry_id) DO UPDATE SET enterprises = grid_counts.enterprises + excluded.enterprises,
+		above_scale = grid_counts.above_scale + excluded.above_scale`, gridID, industryID, ents, above)
 	return err
 }
 
@@ -270,7 +273,7 @@ func (s *Store) insertEnterprise(ctx context.Context, tx *Tx, actor *model.Actor
 	if err := writeTerms(ctx, tx, id, in.Name, in.ShortName, false); err != nil {
 		return 0, err
 	}
-	if err := bumpGridCount(ctx, tx, in.GridID, 1, b2i(in.AboveScale)); err != nil {
+	if err := bumpGridCount(ctx, tx, in.GridID, in.IndustryID, 1, b2i(in.AboveScale)); err != nil {
 		return 0, err
 	}
 	in.Version = 1
@@ -319,11 +322,11 @@ func (s *Store) UpdateEnterprise(ctx context.Context, actor *model.Actor, id int
 				return err
 			}
 		}
-		if old.GridID != in.GridID || old.AboveScale != in.AboveScale {
-			if err := bumpGridCount(ctx, tx, old.GridID, -1, -b2i(old.AboveScale)); err != nil {
+		if old.GridID != in.GridID || old.IndustryID != in.IndustryID || old.AboveScale != in.AboveScale {
+			if err := bumpGridCount(ctx, tx, old.GridID, old.IndustryID, -1, -b2i(old.AboveScale)); err != nil {
 				return err
 			}
-			if err := bumpGridCount(ctx, tx, in.GridID, 1, b2i(in.AboveScale)); err != nil {
+			if err := bumpGridCount(ctx, tx, in.GridID, in.IndustryID, 1, b2i(in.AboveScale)); err != nil {
 				return err
 			}
 		}
@@ -388,7 +391,7 @@ func (s *Store) setDeletedTx(ctx context.Context, tx *Tx, actor *model.Actor, id
 		at, tx.now, id); err != nil {
 		return fmt.Errorf("store: delete enterprise: %w", err)
 	}
-	if err := bumpGridCount(ctx, tx, old.GridID, sign, sign*b2i(old.AboveScale)); err != nil {
+	if err := bumpGridCount(ctx, tx, old.GridID, old.IndustryID, sign, sign*b2i(old.AboveScale)); err != nil {
 		return err
 	}
 	return tx.Audit(ctx, actor, Change{Action: verb, Entity: "enterprise", EntityID: id,
@@ -510,7 +513,7 @@ func (s *Store) enterpriseWhere(ctx context.Context, actor *model.Actor, f model
 	}
 	if n < termCap {
 		from = " FROM enterprise_terms t JOIN enterprises e ON e.id = t.enterprise_id" +
-			" JOIN industries i ON i.id = e.industry_id JOIN grids g ON g.id = e.grid_id"
+			" LEFT JOIN industries i ON i.id = e.industry_id LEFT JOIN grids g ON g.id = e.grid_id"
 		where = append(where, "t.term = "+arg(rare))
 	}
 	return from, where, false, nil
@@ -680,9 +683,17 @@ func (s *Store) ListEnterprises(ctx context.Context, actor *model.Actor, f model
 // CountEnterprises counts matches up to limit; capped reports that there are
 // at least limit. Unfiltered and grid-only counts come from grid_counts.
 func (s *Store) CountEnterprises(ctx context.Context, actor *model.Actor, f model.EnterpriseFilter, limit int) (n int, capped bool, err error) {
-	if f.Keyword == "" && f.IndustryID == 0 && f.AboveScale == nil && f.Status == "" && !f.Deleted {
+	if f.Keyword == "" && f.Status == "" && !f.Deleted && (f.AboveScale == nil || *f.AboveScale) {
 		var args []any
-		q := "SELECT COALESCE(SUM(c.enterprises), 0) FROM grid_counts c WHERE TRUE"
+		col := "c.enterprises"
+		if f.AboveScale != nil {
+			col = "c.above_scale"
+		}
+		q := "SELECT COALESCE(SUM(" + col + "), 0) FROM grid_counts c WHERE TRUE"
+		if f.IndustryID != 0 {
+			args = append(args, f.IndustryID)
+			q += " AND c.industry_id = $1"
+		}
 		if f.GridID != 0 {
 			ids, err := s.GridSubtree(ctx, f.GridID)
 			if err != nil {

@@ -15,7 +15,8 @@ import (
 const gridCols = `g.id, g.code, g.name, g.level, COALESCE(g.parent_id, 0), g.path, g.created_at, g.updated_at, g.version,
 	COALESCE(p.name, ''), COALESCE(c.enterprises, 0), COALESCE(c.above_scale, 0)`
 
-const gridFrom = ` FROM grids g LEFT JOIN grids p ON p.id = g.parent_id LEFT JOIN grid_counts c ON c.grid_id = g.id`
+const gridFrom = ` FROM grids g LEFT JOIN grids p ON p.id = g.parent_id LEFT JOIN (SELECT grid_id,
+	SUM(enterprises) AS enterprises, SUM(above_scale) AS above_scale FROM grid_counts GROUP BY grid_id) c ON c.grid_id = g.id`
 
 func scanGrid(sc interface{ Scan(...any) error }) (model.Grid, error) {
 	var g model.Grid
@@ -214,9 +215,6 @@ func (s *Store) CreateGrid(ctx context.Context, actor *model.Actor, in GridInput
 			return fmt.Errorf("store: create grid: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE grids SET path = $1 WHERE id = $2", ppath+strconv.FormatInt(id, 10)+"/", id); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO grid_counts (grid_id) VALUES ($1)", id); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, actor, Change{Action: "grid.create", Entity: "grid", EntityID: id, After: in})

@@ -107,7 +107,8 @@ func checkGridCounts(t *testing.T, s *store.Store) {
 	rows, err := s.R.QueryContext(bg, `SELECT g.code, COALESCE(c.enterprises, 0), COALESCE(c.above_scale, 0),
 		(SELECT COUNT(*) FROM enterprises e WHERE e.grid_id = g.id AND e.deleted_at IS NULL),
 		(SELECT COUNT(*) FROM enterprises e WHERE e.grid_id = g.id AND e.deleted_at IS NULL AND e.above_scale)
-		FROM grids g LEFT JOIN grid_counts c ON c.grid_id = g.id ORDER BY g.code`)
+		FROM grids g LEFT JOIN (SELECT grid_id, SUM(enterprises) AS enterprises, SUM(above_scale) AS above_scale
+		FROM grid_counts GROUP BY grid_id) c ON c.grid_id = g.id ORDER BY g.code`)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -304,7 +304,8 @@ func TestListDenseBigramSearch(t *testing.T) {
 				return err
 			}
 		}
-		_, err := tx.ExecContext(bg, "UPDATE grid_counts SET enterprises = enterprises + $1 WHERE grid_id = $2", dense, f.GridA1.ID)
+		_, err := tx.ExecContext(bg, `INSERT INTO grid_counts (grid_id, industry_id, enterprises, above_scale) VALUES ($2, $3, $1, 0)
+			ON CONFLICT (grid_id, industry_id) DO UPDATE SET enterprises = grid_counts.enterprises + excluded.enterprises`, dense, f.GridA1.ID, f.Industry.ID)
 		return err
 	})
 	if err != nil {

@@ -56,13 +56,13 @@ func (s *Store) Overview(ctx context.Context, actor interface{ ScopeGrids() ([]i
 		return o, err
 	}
 	args = nil
-	econd := "e.deleted_at IS NULL"
+	ccond := "TRUE"
 	if !all {
-		econd += " AND e.grid_id " + inList(ids, &args)
+		ccond = "c.grid_id " + inList(ids, &args)
 	}
-	rows, err := s.R.QueryContext(ctx, `SELECT i.id, i.name, COUNT(e.id) FROM industries i
-		LEFT JOIN enterprises e ON e.industry_id = i.id AND `+econd+`
-		GROUP BY i.id, i.name, i.position ORDER BY COUNT(e.id) DESC, i.position`, args...)
+	rows, err := s.R.QueryContext(ctx, `SELECT i.id, i.name, COALESCE(SUM(c.enterprises), 0) AS n FROM industries i
+		LEFT JOIN grid_counts c ON c.industry_id = i.id AND `+ccond+`
+		GROUP BY i.id, i.name, i.position ORDER BY n DESC, i.position`, args...)
 	if err != nil {
 		return o, err
 	}

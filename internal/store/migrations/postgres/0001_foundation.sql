@@ -170,10 +170,12 @@ CREATE TABLE enterprise_terms (
 );
 CREATE INDEX enterprise_terms_enterprise ON enterprise_terms (enterprise_id);
 
--- Per-grid counters maintained with every enterprise write, so totals and
--- dashboards read a few rows instead of counting a million.
+-- Counters per grid and industry maintained with every enterprise write, so
+-- totals and dashboards read a few rows instead of counting a million.
 CREATE TABLE grid_counts (
-    grid_id     BIGINT PRIMARY KEY REFERENCES grids (id),
+    grid_id     BIGINT NOT NULL REFERENCES grids (id),
+    industry_id BIGINT NOT NULL REFERENCES industries (id),
     enterprises INTEGER NOT NULL DEFAULT 0,
-    above_scale INTEGER NOT NULL DEFAULT 0
+    above_scale INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (grid_id, industry_id)
 );
