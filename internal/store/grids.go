@@ -126,9 +126,32 @@ func (s *Store) GridSubtree(ctx context.Context, ids ...int64) ([]int64, error) 
 	if len(ids) == 0 {
 		return nil, nil
 	}
+	// Descendants share the ancestor's path prefix: "/1/5/" covers the range
+	// ["/1/5/", "/1/50"), which the path index answers without a scan.
 	var args []any
-	rows, err := s.R.QueryContext(ctx, `SELECT DISTINCT d.id FROM grids a JOIN grids d ON d.path LIKE a.path || '%'
-		WHERE a.id `+inList(ids, &args)+" ORDER BY d.id", args...)
+	prows, err := s.R.QueryContext(ctx, "SELECT path FROM grids WHERE id "+inList(ids, &args), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: grid subtree: %w", err)
+	}
+	var conds []string
+	args = nil
+	for prows.Next() {
+		var p string
+		if err := prows.Scan(&p); err != nil {
+			prows.Close()
+			return nil, err
+		}
+		args = append(args, p, p[:len(p)-1]+"0")
+		conds = append(conds, fmt.Sprintf("(path >= $%d AND path < $%d)", len(args)-1, len(args)))
+	}
+	prows.Close()
+	if err := prows.Err(); err != nil {
+		return nil, err
+	}
+	if len(conds) == 0 {
+		return nil, nil
+	}
+	rows, err := s.R.QueryContext(ctx, "SELECT id FROM grids WHERE "+strings.Join(conds, " OR ")+" ORDER BY id", args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: grid subtree: %w", err)
 	}
@@ -287,4 +310,26 @@ func nullID(id int64) any {
 		return nil
 	}
 	return id
+}
+
+// GridOptions lists the grids in scope for pickers: names and tree position
+// only, without the counters and staff that Grids joins in.
+func (s *Store) GridOptions(ctx context.Context, actor *model.Actor) ([]model.Grid, error) {
+	var args []any
+	rows, err := s.R.QueryContext(ctx, `SELECT g.id, g.code, g.name, g.level, COALESCE(g.parent_id, 0), g.path, COALESCE(p.name, '')
+		FROM grids g LEFT JOIN grids p ON p.id = g.parent_id WHERE `+gridScopeSQL(actor, &args)+" ORDER BY g.path", args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: grid options: %w", err)
+	}
+	defer rows.Close()
+	var out []model.Grid
+	for rows.Next() {
+		var g model.Grid
+		if err := rows.Scan(&g.ID, &g.Code, &g.Name, &g.Level, &g.ParentID, &g.Path, &g.ParentName); err != nil {
+			return nil, err
+		}
+		g.Depth = strings.Count(g.Path, "/") - 2
+		out = append(out, g)
+	}
+	return out, rows.Err()
 }

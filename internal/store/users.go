@@ -271,33 +271,27 @@ func (s *Store) userTx(ctx context.Context, q queryer, id int64) (model.User, er
 	return u, s.loadUserScope(ctx, q, &u)
 }
 
+// loadUserScope reads an account's grids and organizations in one query.
 func (s *Store) loadUserScope(ctx context.Context, q queryer, u *model.User) error {
-	rows, err := q.QueryContext(ctx, "SELECT ug.grid_id, g.name FROM user_grids ug JOIN grids g ON g.id = ug.grid_id WHERE ug.user_id = $1 ORDER BY g.path", u.ID)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var id int64
-		var name string
-		if err := rows.Scan(&id, &name); err != nil {
-			rows.Close()
-			return err
-		}
-		u.GridIDs = append(u.GridIDs, id)
-		u.GridNames = append(u.GridNames, name)
-	}
-	rows.Close()
-	rows, err = q.QueryContext(ctx, "SELECT org_id FROM user_orgs WHERE user_id = $1 ORDER BY org_id", u.ID)
+	rows, err := q.QueryContext(ctx, `SELECT 1, ug.grid_id, g.name, g.path FROM user_grids ug JOIN grids g ON g.id = ug.grid_id WHERE ug.user_id = $1
+		UNION ALL SELECT 2, org_id, '', '' FROM user_orgs WHERE user_id = $1 ORDER BY 1, 4, 2`, u.ID)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
+		var kind int
 		var id int64
-		if err := rows.Scan(&id); err != nil {
+		var name, path string
+		if err := rows.Scan(&kind, &id, &name, &path); err != nil {
 			return err
 		}
-		u.OrgIDs = append(u.OrgIDs, id)
+		if kind == 1 {
+			u.GridIDs = append(u.GridIDs, id)
+			u.GridNames = append(u.GridNames, name)
+		} else {
+			u.OrgIDs = append(u.OrgIDs, id)
+		}
 	}
 	return rows.Err()
 }
@@ -426,10 +420,17 @@ func (s *Store) CreateSession(ctx context.Context, userID int64, kind, ip, ua, l
 // is the inactivity limit; a session idle longer is ended.
 func (s *Store) SessionByToken(ctx context.Context, tok, kind string, idle time.Duration) (model.Session, model.User, error) {
 	var sess model.Session
+	var u model.User
+	var role string
 	id := hashToken(tok)
-	err := s.R.QueryRowContext(ctx, `SELECT id, user_id, kind, csrf, label, ip, created_at, last_seen_at, expires_at
-		FROM sessions WHERE id = $1 AND kind = $2`, id, kind).
-		Scan(&sess.ID, &sess.UserID, &sess.Kind, &sess.CSRF, &sess.Label, &sess.IP, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt)
+	// The session and its account in one round trip.
+	err := s.R.QueryRowContext(ctx, `SELECT s.id, s.user_id, s.kind, s.csrf, s.label, s.ip, s.created_at, s.last_seen_at, s.expires_at,
+		`+userCols+` FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN departments d ON d.id = u.department_id
+		WHERE s.id = $1 AND s.kind = $2`, id, kind).
+		Scan(&sess.ID, &sess.UserID, &sess.Kind, &sess.CSRF, &sess.Label, &sess.IP, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt,
+			&u.ID, &u.Username, &u.DisplayName, &u.PasswordHash, &role, &u.DepartmentID, &u.Leader, &u.Disabled,
+			&u.Locale, &u.MustChangePassword, &u.PasswordChangedAt, &u.CreatedAt, &u.UpdatedAt, &u.Version, &u.DepartmentName)
+	u.Role = model.Role(role)
 	if errors.Is(err, sql.ErrNoRows) {
 		return sess, model.User{}, model.Errorf(model.EUNAUTHORIZED, "auth.session_expired")
 	}
@@ -441,8 +442,7 @@ func (s *Store) SessionByToken(ctx context.Context, tok, kind string, idle time.
 		_, _ = s.W.ExecContext(ctx, "DELETE FROM sessions WHERE id = $1", id)
 		return sess, model.User{}, model.Errorf(model.EUNAUTHORIZED, "auth.session_expired")
 	}
-	u, err := s.User(ctx, sess.UserID)
-	if err != nil {
+	if err := s.loadUserScope(ctx, s.R, &u); err != nil {
 		return sess, u, err
 	}
 	if u.Disabled {

@@ -47,7 +47,7 @@ func (s *Server) userForm(w http.ResponseWriter, r *http.Request, status int, u 
 	p := userFormPage{User: u, Roles: model.Roles}
 	var err error
 	if p.Departments, err = s.store.Departments(r.Context()); err == nil {
-		if p.Grids, err = s.store.Grids(r.Context(), model.System); err == nil {
+		if p.Grids, err = s.store.GridOptions(r.Context(), model.System); err == nil {
 			p.Orgs, err = s.store.OrgOptions(r.Context())
 		}
 	}

@@ -123,7 +123,7 @@ func (s *Server) gridsOrErr(r *http.Request, prev error) ([]model.Grid, error) {
 	if prev != nil {
 		return nil, prev
 	}
-	return s.store.Grids(r.Context(), info(r).sess.actor)
+	return s.store.GridOptions(r.Context(), info(r).sess.actor)
 }
 
 type enterpriseFormPage struct {
@@ -136,7 +136,7 @@ type enterpriseFormPage struct {
 func (s *Server) enterpriseFormData(r *http.Request, e *model.Enterprise) (enterpriseFormPage, error) {
 	p := enterpriseFormPage{Enterprise: e, Statuses: model.EnterpriseStatuses}
 	var err error
-	if p.Grids, err = s.store.Grids(r.Context(), info(r).sess.actor); err != nil {
+	if p.Grids, err = s.store.GridOptions(r.Context(), info(r).sess.actor); err != nil {
 		return p, err
 	}
 	p.Industries, err = s.store.Industries(r.Context())

@@ -33,7 +33,7 @@ type gridFormPage struct {
 }
 
 func (s *Server) gridForm(w http.ResponseWriter, r *http.Request, status int, g *model.Grid, form *Form) {
-	all, err := s.store.Grids(r.Context(), model.System)
+	all, err := s.store.GridOptions(r.Context(), model.System)
 	if err != nil {
 		s.fail(w, r, err)
 		return
