@@ -404,7 +404,7 @@ func (s *Store) setDeletedTx(ctx context.Context, tx *Tx, actor *model.Actor, id
 // outside it the answer is ENOTFOUND, never forbidden, so scope leaks nothing.
 func (s *Store) Enterprise(ctx context.Context, actor *model.Actor, id int64) (model.Enterprise, error) {
 	args := []any{id}
-	e, err := scanEnterprise(s.R.QueryRowContext(ctx, "SELECT "+entCols+entFrom+" WHERE e.id = $1 AND "+
+	e, err := scanEnterprise(s.readRow(ctx, "SELECT "+entCols+entFrom+" WHERE e.id = $1 AND "+
 		enterpriseScopeSQL(actor, &args), args...))
 	return e, notFound(err, "enterprise")
 }
@@ -475,12 +475,14 @@ func (s *Store) enterpriseWhere(ctx context.Context, actor *model.Actor, f model
 		where = append(where, "e.deleted_at IS NULL")
 	}
 	where = append(where, enterpriseScopeSQL(actor, args))
+	narrow := false // the filter alone already selects a small index range
 	if f.GridID != 0 {
 		ids, err := s.GridSubtree(ctx, f.GridID)
 		if err != nil {
 			return "", nil, false, err
 		}
 		where = append(where, "e.grid_id "+inList(ids, args))
+		narrow = len(ids) == 1
 	}
 	if f.IndustryID != 0 {
 		where = append(where, "e.industry_id = "+arg(f.IndustryID))
@@ -501,7 +503,9 @@ func (s *Store) enterpriseWhere(ctx context.Context, actor *model.Actor, f model
 	}
 	where = append(where, "e.search_text LIKE "+arg("%"+escapeLike(kw)+"%")+" ESCAPE '\\'")
 	grams := textkey.QueryBigrams(kw)
-	if len(grams) == 0 {
+	if len(grams) == 0 || narrow {
+		// One grid's rows are few: filtering its index range with LIKE is
+		// cheaper than consulting the bigram postings first.
 		return from, where, false, nil
 	}
 	rare, n, err := s.rarestTerm(ctx, grams)
@@ -524,7 +528,7 @@ func (s *Store) rarestTerm(ctx context.Context, grams []string) (string, int, er
 	best, bestN := "", math.MaxInt
 	for _, g := range grams {
 		var n int
-		if err := s.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM enterprise_terms WHERE term = $1 LIMIT $2) x",
+		if err := s.readRow(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM enterprise_terms WHERE term = $1 LIMIT $2) x",
 			g, termCap).Scan(&n); err != nil {
 			return "", 0, fmt.Errorf("store: term count: %w", err)
 		}
@@ -612,7 +616,7 @@ func (s *Store) ListEnterprises(ctx context.Context, actor *model.Actor, f model
 	args = append(args, f.Limit+1)
 	q := "SELECT " + entCols + ", e.sort_key" + from + " WHERE " + strings.Join(where, " AND ") +
 		fmt.Sprintf(" ORDER BY %s %s, e.id %s LIMIT $%d", spec.col, dir, dir, len(args))
-	rows, err := s.R.QueryContext(ctx, q, args...)
+	rows, err := s.readQuery(ctx, q, args...)
 	if err != nil {
 		return page, fmt.Errorf("store: list enterprises: %w", err)
 	}

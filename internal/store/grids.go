@@ -129,7 +129,7 @@ func (s *Store) GridSubtree(ctx context.Context, ids ...int64) ([]int64, error) 
 	// Descendants share the ancestor's path prefix: "/1/5/" covers the range
 	// ["/1/5/", "/1/50"), which the path index answers without a scan.
 	var args []any
-	prows, err := s.R.QueryContext(ctx, "SELECT path FROM grids WHERE id "+inList(ids, &args), args...)
+	prows, err := s.readQuery(ctx, "SELECT path FROM grids WHERE id "+inList(ids, &args), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: grid subtree: %w", err)
 	}
@@ -151,7 +151,7 @@ func (s *Store) GridSubtree(ctx context.Context, ids ...int64) ([]int64, error) 
 	if len(conds) == 0 {
 		return nil, nil
 	}
-	rows, err := s.R.QueryContext(ctx, "SELECT id FROM grids WHERE "+strings.Join(conds, " OR ")+" ORDER BY id", args...)
+	rows, err := s.readQuery(ctx, "SELECT id FROM grids WHERE "+strings.Join(conds, " OR ")+" ORDER BY id", args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: grid subtree: %w", err)
 	}

@@ -26,6 +26,7 @@ type Store struct {
 	W, R    *sql.DB
 	dialect dialect
 	url     string
+	stmts   readStmts
 	// Now returns the current time; tests replace it. Times are stored in UTC
 	// and truncated to the millisecond so both engines keep them exactly.
 	Now func() time.Time
@@ -100,6 +101,7 @@ func Open(ctx context.Context, databaseURL string, opt Options) (*Store, error) 
 
 // Close closes both pools.
 func (s *Store) Close() error {
+	s.closeStmts()
 	err := s.W.Close()
 	if s.R != s.W {
 		if e := s.R.Close(); err == nil {

@@ -424,7 +424,7 @@ func (s *Store) SessionByToken(ctx context.Context, tok, kind string, idle time.
 	var role string
 	id := hashToken(tok)
 	// The session and its account in one round trip.
-	err := s.R.QueryRowContext(ctx, `SELECT s.id, s.user_id, s.kind, s.csrf, s.label, s.ip, s.created_at, s.last_seen_at, s.expires_at,
+	err := s.readRow(ctx, `SELECT s.id, s.user_id, s.kind, s.csrf, s.label, s.ip, s.created_at, s.last_seen_at, s.expires_at,
 		`+userCols+` FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN departments d ON d.id = u.department_id
 		WHERE s.id = $1 AND s.kind = $2`, id, kind).
 		Scan(&sess.ID, &sess.UserID, &sess.Kind, &sess.CSRF, &sess.Label, &sess.IP, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt,
@@ -442,7 +442,7 @@ func (s *Store) SessionByToken(ctx context.Context, tok, kind string, idle time.
 		_, _ = s.W.ExecContext(ctx, "DELETE FROM sessions WHERE id = $1", id)
 		return sess, model.User{}, model.Errorf(model.EUNAUTHORIZED, "auth.session_expired")
 	}
-	if err := s.loadUserScope(ctx, s.R, &u); err != nil {
+	if err := s.loadUserScope(ctx, cachedReader{s}, &u); err != nil {
 		return sess, u, err
 	}
 	if u.Disabled {
