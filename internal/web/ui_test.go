@@ -278,3 +278,20 @@ func TestBatchDeleteAllOrNothing(t *testing.T) {
 		t.Fatal("deleted rows not in the recycle bin")
 	}
 }
+
+func TestHomeByScope(t *testing.T) {
+	e := newEnv(t)
+	storetest.MustEnterprise(t, e.s, e.f.GridA1.ID, e.f.Industry.ID, 21, "东一甲公司")
+	storetest.MustEnterprise(t, e.s, e.f.GridB1.ID, e.f.Industry.ID, 22, "西一乙公司")
+	if !strings.Contains(e.login("admin").get("/", 200), `id="stat-enterprises">2<`) {
+		t.Fatal("admin home must count both enterprises")
+	}
+	if !strings.Contains(e.login("worker").get("/", 200), `id="stat-enterprises">1<`) {
+		t.Fatal("worker home must count only grid A1")
+	}
+	storetest.MustUser(t, e.s, "dangyuan", "member")
+	page := e.login("dangyuan").get("/", 200)
+	if strings.Contains(page, "stat-enterprises") || !strings.Contains(page, `id="welcome"`) {
+		t.Fatal("a member sees no zone figures, only a welcome")
+	}
+}
