@@ -129,11 +129,7 @@ func userFormValues(u model.User) url.Values {
 }
 
 func (s *Server) userEdit(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	var u model.User
-	if err == nil {
-		u, err = s.store.User(r.Context(), id)
-	}
+	u, err := s.pathUser(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -142,16 +138,12 @@ func (s *Server) userEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	var u model.User
-	if err == nil {
-		u, err = s.store.User(r.Context(), id)
-	}
+	u, err := s.pathUser(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	_, err = s.store.UpdateUser(r.Context(), info(r).sess.actor, id, userInputFromForm(r))
+	_, err = s.store.UpdateUser(r.Context(), info(r).sess.actor, u.ID, userInputFromForm(r))
 	if err == nil {
 		s.redirect(w, r, "/admin/users", "flash.saved")
 		return
@@ -169,16 +161,12 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) userResetPassword(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	var u model.User
-	if err == nil {
-		u, err = s.store.User(r.Context(), id)
-	}
+	u, err := s.pathUser(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	err = s.store.SetPassword(r.Context(), info(r).sess.actor, id, r.PostFormValue("password"), true, "")
+	err = s.store.SetPassword(r.Context(), info(r).sess.actor, u.ID, r.PostFormValue("password"), true, "")
 	if err == nil {
 		s.redirect(w, r, "/admin/users/"+r.PathValue("id")+"/edit", "flash.password_reset")
 		return

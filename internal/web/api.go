@@ -137,11 +137,7 @@ func (s *Server) apiGridList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiGridGet(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	var g model.Grid
-	if err == nil {
-		g, err = s.store.Grid(r.Context(), info(r).sess.actor, id)
-	}
+	g, err := s.pathGrid(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -173,11 +169,7 @@ type gridPatch struct {
 }
 
 func (s *Server) apiGridUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	var g model.Grid
-	if err == nil {
-		g, err = s.store.Grid(r.Context(), info(r).sess.actor, id)
-	}
+	g, err := s.pathGrid(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -196,7 +188,7 @@ func (s *Server) apiGridUpdate(w http.ResponseWriter, r *http.Request) {
 	setIf(&in.Name, p.Name)
 	setIf(&in.Level, p.Level)
 	setIf(&in.ParentID, p.ParentID)
-	g, err = s.store.UpdateGrid(r.Context(), info(r).sess.actor, id, in)
+	g, err = s.store.UpdateGrid(r.Context(), info(r).sess.actor, g.ID, in)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -257,11 +249,7 @@ func (s *Server) apiEnterpriseList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiEnterpriseGet(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	var e model.Enterprise
-	if err == nil {
-		e, err = s.store.Enterprise(r.Context(), info(r).sess.actor, id)
-	}
+	e, err := s.pathEnterprise(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -305,11 +293,7 @@ type enterprisePatch struct {
 
 func (s *Server) apiEnterpriseUpdate(w http.ResponseWriter, r *http.Request) {
 	ri := info(r)
-	id, err := pathID(r)
-	var e model.Enterprise
-	if err == nil {
-		e, err = s.store.Enterprise(r.Context(), ri.sess.actor, id)
-	}
+	e, err := s.pathEnterprise(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -338,7 +322,7 @@ func (s *Server) apiEnterpriseUpdate(w http.ResponseWriter, r *http.Request) {
 	setIf(&in.Status, p.Status)
 	setIf(&in.FoundedOn, p.FoundedOn)
 	setIf(&in.LegalRep, p.LegalRep)
-	e, err = s.store.UpdateEnterprise(r.Context(), ri.sess.actor, id, in, p.Reason)
+	e, err = s.store.UpdateEnterprise(r.Context(), ri.sess.actor, e.ID, in, p.Reason)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -260,19 +260,14 @@ type enterpriseShowPage struct {
 }
 
 func (s *Server) enterpriseShow(w http.ResponseWriter, r *http.Request) {
-	ri := info(r)
-	id, err := pathID(r)
-	var e model.Enterprise
-	if err == nil {
-		e, err = s.store.Enterprise(r.Context(), ri.sess.actor, id)
-	}
+	e, err := s.pathEnterprise(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	p := enterpriseShowPage{E: e, Tab: r.URL.Query().Get("tab")}
 	if p.Tab == "history" {
-		if p.History, err = s.store.ListAudit(r.Context(), model.AuditFilter{Entity: "enterprise", EntityID: id, Limit: 200}); err != nil {
+		if p.History, err = s.store.ListAudit(r.Context(), model.AuditFilter{Entity: "enterprise", EntityID: e.ID, Limit: 200}); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -287,11 +282,7 @@ func (s *Server) enterpriseShow(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) enterpriseEdit(w http.ResponseWriter, r *http.Request) {
 	ri := info(r)
-	id, err := pathID(r)
-	var e model.Enterprise
-	if err == nil {
-		e, err = s.store.Enterprise(r.Context(), ri.sess.actor, id)
-	}
+	e, err := s.pathEnterprise(r)
 	if err == nil && (e.DeletedAt != nil || !ri.sess.actor.Scope.All && !ri.sess.actor.SeesGrid(e.GridID)) {
 		err = model.Errorf(model.ENOTFOUND, "error.not_found.enterprise")
 	}
@@ -353,12 +344,7 @@ func (s *Server) enterpriseUpdate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) enterpriseDeleteConfirm(w http.ResponseWriter, r *http.Request) {
-	ri := info(r)
-	id, err := pathID(r)
-	var e model.Enterprise
-	if err == nil {
-		e, err = s.store.Enterprise(r.Context(), ri.sess.actor, id)
-	}
+	e, err := s.pathEnterprise(r)
 	if err == nil && e.DeletedAt != nil {
 		err = model.Errorf(model.ENOTFOUND, "error.not_found.enterprise")
 	}

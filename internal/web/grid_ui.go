@@ -90,11 +90,7 @@ func (s *Server) gridCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) gridEdit(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	var g model.Grid
-	if err == nil {
-		g, err = s.store.Grid(r.Context(), info(r).sess.actor, id)
-	}
+	g, err := s.pathGrid(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -107,18 +103,14 @@ func (s *Server) gridEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) gridUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	var g model.Grid
-	if err == nil {
-		g, err = s.store.Grid(r.Context(), info(r).sess.actor, id)
-	}
+	g, err := s.pathGrid(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	in, err := gridInputFromForm(r)
 	if err == nil {
-		_, err = s.store.UpdateGrid(r.Context(), info(r).sess.actor, id, in)
+		_, err = s.store.UpdateGrid(r.Context(), info(r).sess.actor, g.ID, in)
 	}
 	if err == nil {
 		s.redirect(w, r, "/grids", "flash.saved")
