@@ -44,7 +44,7 @@ func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int,
 
 func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, err)
+		s.fail(w, r, formError(err))
 		return
 	}
 	p := loginPage{Username: r.PostFormValue("username"), Next: r.PostFormValue("next")}

@@ -141,3 +141,13 @@ func apiCode(status int) string {
 	}
 	return "internal"
 }
+
+// formError classifies a form parse failure: too large stays 413, anything
+// else is the client's malformed input (400), never a server error.
+func formError(err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return err
+	}
+	return model.Errorf(model.EMALFORMED, "error.bad_form")
+}
