@@ -138,3 +138,18 @@ func validCode(c string) bool {
 	}
 	return true
 }
+
+// checkCodeName trims and checks the code and name every register carries.
+func checkCodeName(v *model.Validation, code, name *string, maxName int) {
+	*code, *name = strings.TrimSpace(*code), strings.TrimSpace(*name)
+	if *code == "" {
+		v.Add("code", "field.required")
+	} else if !validCode(*code) {
+		v.Add("code", "field.code_format")
+	}
+	if *name == "" {
+		v.Add("name", "field.required")
+	} else if len([]rune(*name)) > maxName {
+		v.Add("name", "field.too_long", maxName)
+	}
+}

@@ -178,17 +178,7 @@ type GridInput struct {
 
 func (s *Store) validateGrid(ctx context.Context, q queryer, in *GridInput, selfID int64) (parentPath string, err error) {
 	var v model.Validation
-	in.Code, in.Name = strings.TrimSpace(in.Code), strings.TrimSpace(in.Name)
-	if in.Code == "" {
-		v.Add("code", "field.required")
-	} else if !validCode(in.Code) {
-		v.Add("code", "field.code_format")
-	}
-	if in.Name == "" {
-		v.Add("name", "field.required")
-	} else if len([]rune(in.Name)) > 64 {
-		v.Add("name", "field.too_long", 64)
-	}
+	checkCodeName(&v, &in.Code, &in.Name, 64)
 	wantParent := map[string]string{model.GridArea: model.GridZone, model.GridGrid: model.GridArea}
 	switch in.Level {
 	case model.GridZone:

@@ -84,17 +84,7 @@ func scanOrganization(sc interface{ Scan(...any) error }) (Organization, error) 
 // 党总支 sits under a 党委, and branches under a 党委 or a 党总支.
 func (s *Store) validateOrganization(ctx context.Context, q queryer, in *OrganizationInput) (parentPath string, err error) {
 	var v model.Validation
-	in.Code, in.Name = strings.TrimSpace(in.Code), strings.TrimSpace(in.Name)
-	if in.Code == "" {
-		v.Add("code", "field.required")
-	} else if !validCode(in.Code) {
-		v.Add("code", "field.code_format")
-	}
-	if in.Name == "" {
-		v.Add("name", "field.required")
-	} else if len([]rune(in.Name)) > 64 {
-		v.Add("name", "field.too_long", 64)
-	}
+	checkCodeName(&v, &in.Code, &in.Name, 64)
 	kind := orgKindCode(strings.TrimSpace(in.Kind))
 	if kind == "" {
 		v.Add("kind", "field.choose")
