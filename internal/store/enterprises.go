@@ -91,7 +91,9 @@ type entRow struct {
 	founded any
 }
 
-func (s *Store) validateEnterprise(ctx context.Context, q queryer, actor *model.Actor, in *EnterpriseInput) (entRow, error) {
+// validateEnterprise checks an input; keepIndustry is the stored industry of
+// an edited enterprise (a deactivated industry may stay, not be chosen anew).
+func (s *Store) validateEnterprise(ctx context.Context, q queryer, actor *model.Actor, in *EnterpriseInput, keepIndustry int64) (entRow, error) {
 	var v model.Validation
 	in.USCC = ident.NormalizeUSCC(in.USCC)
 	in.Name = strings.TrimSpace(in.Name)
@@ -156,6 +158,8 @@ func (s *Store) validateEnterprise(ctx context.Context, q queryer, actor *model.
 			v.Add("industry_id", "field.unknown")
 		} else if err != nil {
 			return row, err
+		} else if !active && in.IndustryID != keepIndustry {
+			v.Add("industry_id", "enterprise.industry_inactive")
 		}
 	}
 	if in.GridID == 0 {
@@ -253,7 +257,7 @@ func (s *Store) CreateEnterprise(ctx context.Context, actor *model.Actor, in Ent
 }
 
 func (s *Store) insertEnterprise(ctx context.Context, tx *Tx, actor *model.Actor, in EnterpriseInput) (int64, error) {
-	row, err := s.validateEnterprise(ctx, tx, actor, &in)
+	row, err := s.validateEnterprise(ctx, tx, actor, &in, 0)
 	if err != nil {
 		return 0, err
 	}
@@ -294,7 +298,7 @@ func (s *Store) UpdateEnterprise(ctx context.Context, actor *model.Actor, id int
 		if in.Version != old.Version {
 			return model.Errorf(model.ECONFLICT, "error.stale", old.Version)
 		}
-		if _, err := s.validateEnterprise(ctx, tx, actor, &in); err != nil {
+		if _, err := s.validateEnterprise(ctx, tx, actor, &in, old.IndustryID); err != nil {
 			return err
 		}
 		var founded any
@@ -387,9 +391,15 @@ func (s *Store) setDeletedTx(ctx context.Context, tx *Tx, actor *model.Actor, id
 	if del {
 		at, verb, sign = tx.now, "enterprise.delete", -1
 	}
-	if _, err := tx.ExecContext(ctx, "UPDATE enterprises SET deleted_at = $1, updated_at = $2, version = version + 1 WHERE id = $3",
-		at, tx.now, id); err != nil {
+	// The version and state are checked again in the UPDATE itself: on
+	// PostgreSQL a concurrent writer may have changed the row since the read.
+	res, err := tx.ExecContext(ctx, "UPDATE enterprises SET deleted_at = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND version = $4",
+		at, tx.now, id, version)
+	if err != nil {
 		return fmt.Errorf("store: delete enterprise: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return model.Errorf(model.ECONFLICT, "error.stale", old.Version)
 	}
 	if err := bumpGridCount(ctx, tx, old.GridID, old.IndustryID, sign, sign*b2i(old.AboveScale)); err != nil {
 		return err

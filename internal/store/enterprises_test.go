@@ -556,3 +556,51 @@ func TestGridCountsStayExact(t *testing.T) {
 		t.Errorf("CountEnterprises(area A) = %d, want %d", n, byCode["A"].Enterprises)
 	}
 }
+
+// Parallel deletes of one enterprise: exactly one wins, the counters stay
+// exact (on PostgreSQL the UPDATE re-checks the version it read).
+func TestConcurrentDeleteCountsOnce(t *testing.T) {
+	s, _ := storetest.Open(t)
+	f := storetest.MustZone(t, s)
+	e := storetest.MustEnterprise(t, s, f.GridA1.ID, f.Industry.ID, 1, "并发删除")
+	const n = 6
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		go func() { errs <- s.DeleteEnterprise(bg, model.System, e.ID, e.Version, "") }()
+	}
+	ok := 0
+	for i := 0; i < n; i++ {
+		if err := <-errs; err == nil {
+			ok++
+		} else if c := model.ErrorCode(err); c != model.ECONFLICT && c != model.ENOTFOUND {
+			t.Fatalf("unexpected error: %v", err)
+		}
+	}
+	if ok != 1 {
+		t.Fatalf("%d deletes succeeded, want 1", ok)
+	}
+	checkGridCounts(t, s)
+}
+
+func TestInactiveIndustryRefusedForNewChoices(t *testing.T) {
+	s, _ := storetest.Open(t)
+	f := storetest.MustZone(t, s)
+	e := storetest.MustEnterprise(t, s, f.GridA1.ID, f.Industry.ID, 1, "停用行业企业")
+	in := f.Industry
+	in.Active = false
+	if _, err := s.SaveIndustry(bg, model.System, in); err != nil {
+		t.Fatal(err)
+	}
+	// An existing enterprise keeps its (now inactive) industry on edit…
+	upd := store.EnterpriseInputOf(e)
+	upd.Employees = 9
+	if _, err := s.UpdateEnterprise(bg, model.System, e.ID, upd, ""); err != nil {
+		t.Fatalf("edit keeping an inactive industry: %v", err)
+	}
+	// …but a new enterprise cannot choose it.
+	_, err := s.CreateEnterprise(bg, model.System, store.EnterpriseInput{USCC: storetest.USCC(2), Name: "新企业",
+		IndustryID: f.Industry.ID, GridID: f.GridA1.ID})
+	if e, ok := model.AsError(err); !ok || e.Fields["industry_id"].Key != "enterprise.industry_inactive" {
+		t.Fatalf("inactive industry accepted: %v", err)
+	}
+}

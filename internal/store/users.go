@@ -476,6 +476,37 @@ func (s *Store) LoginFailures(ctx context.Context, key string, since time.Time) 
 	return n, err
 }
 
+// RecordLoginAttempt notes an attempt under each key before the password is
+// checked, so that parallel attempts see each other; it returns the rows'
+// ids so a successful attempt can be forgotten (ForgetLoginAttempts).
+func (s *Store) RecordLoginAttempt(ctx context.Context, keep time.Duration, keys ...string) ([]int64, error) {
+	var ids []int64
+	err := s.InTx(ctx, func(tx *Tx) error {
+		for _, k := range keys {
+			var id int64
+			if err := tx.QueryRowContext(ctx, "INSERT INTO login_failures (key, at) VALUES ($1, $2) RETURNING id", k, tx.now).Scan(&id); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		_, err := tx.ExecContext(ctx, "DELETE FROM login_failures WHERE at < $1", tx.now.Add(-keep))
+		return err
+	})
+	return ids, err
+}
+
+// ForgetLoginAttempts removes attempts recorded by RecordLoginAttempt.
+func (s *Store) ForgetLoginAttempts(ctx context.Context, ids []int64) error {
+	return s.InTx(ctx, func(tx *Tx) error {
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM login_failures WHERE id = $1", id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // RecordLoginFailure notes a failed attempt under each key and forgets
 // failures older than keep.
 func (s *Store) RecordLoginFailure(ctx context.Context, keep time.Duration, keys ...string) error {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"crypto/subtle"
 	"net/http"
 	"net/url"
 	"strings"
@@ -19,7 +20,12 @@ type loginPage struct {
 
 // safeNext keeps redirects on this site.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		strings.IndexFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) >= 0 {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" {
 		return "/"
 	}
 	return next
@@ -49,7 +55,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	p := loginPage{Username: r.PostFormValue("username"), Next: r.PostFormValue("next")}
 	c, err := r.Cookie(loginCSRF)
-	if err != nil || c.Value == "" || c.Value != r.PostFormValue("csrf") {
+	if err != nil || c.Value == "" || subtle.ConstantTimeCompare([]byte(c.Value), []byte(r.PostFormValue("csrf"))) != 1 {
 		p.Error = s.cat.T(info(r).locale, "error.csrf")
 		s.renderLogin(w, r, http.StatusForbidden, p)
 		return

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"redgrid/internal/model"
 	"redgrid/internal/store"
@@ -27,7 +29,15 @@ func decodeJSON(r *http.Request, dst any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return model.Errorf(model.EMALFORMED, "error.content_type")
 	}
-	dec := json.NewDecoder(r.Body)
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return err // *http.MaxBytesError: 413
+	}
+	// JSON may carry NUL as \u0000 and lone surrogates; neither can be stored.
+	if bytes.Contains(body, []byte(`\u0000`)) || !utf8.Valid(body) {
+		return model.Errorf(model.EMALFORMED, "error.bad_text")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		var mbe *http.MaxBytesError
@@ -85,6 +95,11 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
 	u, err := s.authenticate(r.Context(), req.Username, req.Password, s.clientIP(r))
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if u.MustChangePassword {
+		// A temporary password set by an administrator opens no API access.
+		s.fail(w, r, model.Errorf(model.EFORBIDDEN, "auth.must_change"))
 		return
 	}
 	if len(req.Label) > 64 {

@@ -1,12 +1,15 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 
+	"redgrid/internal/model"
+	"redgrid/internal/store"
 	"redgrid/internal/storetest"
 )
 
@@ -168,5 +171,58 @@ func TestOpsEndpoints(t *testing.T) {
 		if !strings.Contains(m, want) {
 			t.Errorf("metrics missing %s", want)
 		}
+	}
+}
+
+func TestReviewRegressions(t *testing.T) {
+	e := newEnv(t)
+	a := e.apiLogin("admin")
+	// NUL and invalid UTF-8 are refused as malformed on both engines (PostgreSQL
+	// cannot store them, so they must never reach a query).
+	for _, c := range []struct{ method, path, body string }{
+		{"GET", "/api/v1/enterprises?q=%E7%A7%91%00", ""},
+		{"GET", "/api/v1/enterprises?q=%FF%FE", ""},
+		{"POST", "/api/v1/enterprises", `{"name":"a\u0000b"}`},
+		{"POST", "/api/v1/session", `{"username":"a\u0000b","password":"x"}`},
+	} {
+		status, body := a.call(c.method, c.path, c.body)
+		if status != http.StatusBadRequest || decodeErr(t, body).Error.Code != "bad_request" {
+			t.Errorf("%s %s: %d %s", c.method, c.path, status, body)
+		}
+	}
+	// An account on a temporary password gets no API token.
+	if _, err := e.s.CreateUser(context.Background(), model.System, store.UserInput{Username: "temp1", Role: model.RoleAdmin,
+		Password: storetest.Password, MustChange: true}); err != nil {
+		t.Fatal(err)
+	}
+	anon := &api{e: e}
+	status, body := anon.call("POST", "/api/v1/session", `{"username":"temp1","password":"`+storetest.Password+`"}`)
+	if status != http.StatusForbidden || !strings.Contains(body, "临时密码") {
+		t.Fatalf("token for a temporary password: %d %s", status, body)
+	}
+}
+
+func TestSafeRedirects(t *testing.T) {
+	e := newEnv(t)
+	c := e.anon()
+	for _, next := range []string{"/%09/evil.example", "//evil.example", "/%5Cevil.example", "https://evil.example", "/%0a/evil"} {
+		req, _ := http.NewRequest("GET", e.srv.URL+"/lang/en?next="+next, nil)
+		resp, err := c.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if loc := resp.Header.Get("Location"); loc != "/" {
+			t.Errorf("next=%s redirected to %q", next, loc)
+		}
+	}
+	req, _ := http.NewRequest("GET", e.srv.URL+"/lang/en?next=/enterprises%3Fq%3Dx", nil)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if loc := resp.Header.Get("Location"); loc != "/enterprises?q=x" {
+		t.Errorf("a local next was not kept: %q", loc)
 	}
 }

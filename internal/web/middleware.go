@@ -167,9 +167,11 @@ func checkCSRFToken(r *http.Request, want string) bool {
 // deployment says a trusted proxy sets it.
 func (s *Server) clientIP(r *http.Request) string {
 	if s.cfg.TrustProxy {
+		// The right-most entry is the one our proxy added; entries to its
+		// left are whatever the client claimed.
 		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			first, _, _ := strings.Cut(xff, ",")
-			if ip := net.ParseIP(strings.TrimSpace(first)); ip != nil {
+			hops := strings.Split(xff, ",")
+			if ip := net.ParseIP(strings.TrimSpace(hops[len(hops)-1])); ip != nil {
 				return ip.String()
 			}
 		}

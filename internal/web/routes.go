@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"redgrid/internal/auth"
 	"redgrid/internal/model"
@@ -25,6 +26,26 @@ func (s *Server) handle(method, pattern string, perm auth.Perm, h http.HandlerFu
 	s.mux.HandleFunc(full, func(w http.ResponseWriter, r *http.Request) {
 		ri := info(r)
 		ri.pattern = full
+		// Parse forms here, once, for every handler; and refuse text that no
+		// database column may hold (NUL, invalid UTF-8) before it reaches one.
+		if r.Method == http.MethodPost || r.Method == http.MethodPatch || r.Method == http.MethodDelete {
+			if err := r.ParseForm(); err != nil {
+				s.fail(w, r, formError(err))
+				return
+			}
+		}
+		for _, vals := range r.Form {
+			for _, v := range vals {
+				if !validText(v) {
+					s.fail(w, r, model.Errorf(model.EMALFORMED, "error.bad_text"))
+					return
+				}
+			}
+		}
+		if !validText(r.URL.RawQuery) || !validQuery(r) {
+			s.fail(w, r, model.Errorf(model.EMALFORMED, "error.bad_text"))
+			return
+		}
 		if perm != public {
 			if ri.sess == nil {
 				s.failStatus(w, r, http.StatusUnauthorized, model.Errorf(model.EUNAUTHORIZED, "auth.required"))
@@ -34,9 +55,13 @@ func (s *Server) handle(method, pattern string, perm auth.Perm, h http.HandlerFu
 				s.failStatus(w, r, http.StatusForbidden, model.Errorf(model.EFORBIDDEN, "error.forbidden"))
 				return
 			}
-			if ri.sess.user.MustChangePassword && ri.sess.viaCookie && !isAPI(r) &&
-				pattern != "/account" && pattern != "/account/password" && pattern != "/logout" {
-				http.Redirect(w, r, "/account?must=1", http.StatusSeeOther)
+			if ri.sess.user.MustChangePassword && pattern != "/account" && pattern != "/account/password" &&
+				pattern != "/logout" && pattern != "/api/v1/me" && pattern != "/api/v1/session" {
+				if isAPI(r) {
+					s.fail(w, r, model.Errorf(model.EFORBIDDEN, "auth.must_change"))
+				} else {
+					http.Redirect(w, r, "/account?must=1", http.StatusSeeOther)
+				}
 				return
 			}
 		}
@@ -118,4 +143,21 @@ func (s *Server) registerRoutes() {
 		}
 		s.failStatus(w, r, http.StatusNotFound, model.Errorf(model.ENOTFOUND, "error.no_route"))
 	})
+}
+
+// validText reports whether s may be stored: valid UTF-8 without NUL.
+func validText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+}
+
+// validQuery checks the decoded query values as well as the raw string.
+func validQuery(r *http.Request) bool {
+	for _, vals := range r.URL.Query() {
+		for _, v := range vals {
+			if !validText(v) {
+				return false
+			}
+		}
+	}
+	return true
 }

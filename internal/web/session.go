@@ -103,9 +103,18 @@ var dummyHash, _ = auth.Hash("redgrid-timing-equalizer", auth.DefaultParams)
 // audits the outcome.
 func (s *Server) authenticate(ctx context.Context, username, password, ip string) (model.User, error) {
 	username = strings.ToLower(strings.TrimSpace(username))
+	if !validText(username) || !validText(password) {
+		return model.User{}, model.Errorf(model.EUNAUTHORIZED, "auth.bad_credentials")
+	}
 	now := s.now()
 	since := now.Add(-rules.LoginFailureWindow)
 	userKey, ipKey := "u:"+username, "ip:"+ip
+	// The attempt is recorded before the (slow) password check and counted
+	// with it, so parallel guesses cannot all slip under the limit.
+	attemptIDs, err := s.store.RecordLoginAttempt(ctx, rules.LoginFailureWindow, userKey, ipKey)
+	if err != nil {
+		return model.User{}, err
+	}
 	nu, err := s.store.LoginFailures(ctx, userKey, since)
 	if err != nil {
 		return model.User{}, err
@@ -115,7 +124,7 @@ func (s *Server) authenticate(ctx context.Context, username, password, ip string
 		return model.User{}, err
 	}
 	attempt := &model.Actor{Username: username, IP: ip}
-	if nu >= rules.LoginMaxFailuresPerAccount || ni >= rules.LoginMaxFailuresPerAddress {
+	if nu > rules.LoginMaxFailuresPerAccount || ni > rules.LoginMaxFailuresPerAddress {
 		_ = s.store.AuditLogin(ctx, attempt, "user.login_throttled", "")
 		return model.User{}, model.Errorf(model.ETHROTTLED, "auth.throttled", int(rules.LoginLockout.Minutes()))
 	}
@@ -129,9 +138,6 @@ func (s *Server) authenticate(ctx context.Context, username, password, ip string
 		return model.User{}, err
 	}
 	if !ok {
-		if err := s.store.RecordLoginFailure(ctx, rules.LoginFailureWindow, userKey, ipKey); err != nil {
-			return model.User{}, err
-		}
 		attempt.UserID = u.ID
 		_ = s.store.AuditLogin(ctx, attempt, "user.login_failed", "")
 		return model.User{}, model.Errorf(model.EUNAUTHORIZED, "auth.bad_credentials")
@@ -140,6 +146,9 @@ func (s *Server) authenticate(ctx context.Context, username, password, ip string
 		return model.User{}, model.Errorf(model.EUNAUTHORIZED, "auth.disabled")
 	}
 	if err := s.store.ClearLoginFailures(ctx, userKey); err != nil {
+		return model.User{}, err
+	}
+	if err := s.store.ForgetLoginAttempts(ctx, attemptIDs); err != nil {
 		return model.User{}, err
 	}
 	return u, nil

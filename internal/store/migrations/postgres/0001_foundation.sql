@@ -26,7 +26,7 @@ CREATE TABLE grids (
     name       TEXT NOT NULL,
     level      TEXT NOT NULL CHECK (level IN ('zone', 'area', 'grid')),
     parent_id  BIGINT REFERENCES grids (id),
-    path       TEXT NOT NULL,
+    path       TEXT COLLATE "C" NOT NULL,
     sort_key   BYTEA NOT NULL,
     created_at TIMESTAMPTZ NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL,
@@ -43,7 +43,7 @@ CREATE TABLE organizations (
     name       TEXT NOT NULL,
     kind       TEXT NOT NULL,
     parent_id  BIGINT REFERENCES organizations (id),
-    path       TEXT NOT NULL,
+    path       TEXT COLLATE "C" NOT NULL,
     created_at TIMESTAMPTZ NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL,
     version    INTEGER NOT NULL DEFAULT 1
