@@ -47,6 +47,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 			logins = res.Logins
 		} else {
 			fmt.Fprintln(env.Out, "the database already has data; the demo zone is not loaded again")
+			fmt.Fprintln(env.Out, "(if it holds the demo zone, its logins were as below unless changed since)")
 			logins = demo.Logins()
 		}
 	}
