@@ -5,6 +5,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -133,10 +134,16 @@ func (c *Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "htt
 // Masked returns the configuration as name/value pairs with secrets hidden.
 func (c *Config) Masked() [][2]string {
 	db := c.DatabaseURL
-	if i := strings.Index(db, "://"); i >= 0 {
-		if j := strings.Index(db[i+3:], "@"); j >= 0 {
-			db = db[:i+3] + "****" + db[i+3+j:]
+	if u, err := url.Parse(db); err == nil && u.Scheme != "" && u.Scheme != "sqlite" {
+		if u.User != nil {
+			u.User = url.User("****")
 		}
+		q := u.Query()
+		if q.Has("password") {
+			q.Set("password", "****")
+			u.RawQuery = q.Encode()
+		}
+		db = u.String()
 	}
 	return [][2]string{
 		{"REDGRID_ADDR", c.Addr}, {"REDGRID_DATABASE_URL", db}, {"REDGRID_BASE_URL", c.BaseURL},

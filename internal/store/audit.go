@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -117,7 +118,18 @@ type AuditVerifyResult struct {
 // and that the head matches the last entry (a deleted tail).
 func (s *Store) VerifyAudit(ctx context.Context) (AuditVerifyResult, error) {
 	var res AuditVerifyResult
-	rows, err := s.R.QueryContext(ctx, "SELECT "+auditCols+" FROM audit_log ORDER BY seq")
+	// One snapshot for the log and its head, so writes made while the chain
+	// is walked cannot look like a deleted tail.
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.dialect.name == "postgres" {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	snap, err := s.R.BeginTx(ctx, opts)
+	if err != nil {
+		return res, err
+	}
+	defer snap.Rollback()
+	rows, err := snap.QueryContext(ctx, "SELECT "+auditCols+" FROM audit_log ORDER BY seq")
 	if err != nil {
 		return res, err
 	}
@@ -148,7 +160,7 @@ func (s *Store) VerifyAudit(ctx context.Context) (AuditVerifyResult, error) {
 	}
 	var headSeq int64
 	var headHash string
-	if err := s.R.QueryRowContext(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1").Scan(&headSeq, &headHash); err != nil {
+	if err := snap.QueryRowContext(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1").Scan(&headSeq, &headHash); err != nil {
 		return res, err
 	}
 	switch {
