@@ -296,8 +296,8 @@ type enterprisePatch struct {
 	AboveScale *bool     `json:"above_scale"`
 	GridID     *int64    `json:"grid_id"`
 	Address    *string   `json:"address"`
-	Lat        **float64 `json:"lat"`
-	Lng        **float64 `json:"lng"`
+	Lat        optFloat  `json:"lat"`
+	Lng        optFloat  `json:"lng"`
 	Employees  *int      `json:"employees"`
 	Status     *string   `json:"status"`
 	FoundedOn  *string   `json:"founded_on"`
@@ -331,8 +331,8 @@ func (s *Server) apiEnterpriseUpdate(w http.ResponseWriter, r *http.Request) {
 	setIf(&in.AboveScale, p.AboveScale)
 	setIf(&in.GridID, p.GridID)
 	setIf(&in.Address, p.Address)
-	setIf(&in.Lat, p.Lat)
-	setIf(&in.Lng, p.Lng)
+	p.Lat.apply(&in.Lat)
+	p.Lng.apply(&in.Lng)
 	setIf(&in.Employees, p.Employees)
 	setIf(&in.Status, p.Status)
 	setIf(&in.FoundedOn, p.FoundedOn)
@@ -361,4 +361,31 @@ func (s *Server) apiEnterpriseDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// optFloat tells a JSON field that is absent (keep the value) from one that
+// is null (clear it) or a number (set it).
+type optFloat struct {
+	set bool
+	v   *float64
+}
+
+func (o *optFloat) UnmarshalJSON(b []byte) error {
+	o.set = true
+	if string(b) == "null" {
+		o.v = nil
+		return nil
+	}
+	var f float64
+	if err := json.Unmarshal(b, &f); err != nil {
+		return err
+	}
+	o.v = &f
+	return nil
+}
+
+func (o optFloat) apply(dst **float64) {
+	if o.set {
+		*dst = o.v
+	}
 }

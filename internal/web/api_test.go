@@ -226,3 +226,27 @@ func TestSafeRedirects(t *testing.T) {
 		t.Errorf("a local next was not kept: %q", loc)
 	}
 }
+
+func TestPatchClearsCoordinates(t *testing.T) {
+	e := newEnv(t)
+	a := e.apiLogin("admin")
+	code, body := a.call("POST", "/api/v1/enterprises", fmt.Sprintf(`{"uscc":%q,"name":"坐标企业","industry_id":%d,"grid_id":%d,"lat":28.9,"lng":120.03}`,
+		storetest.USCC(31), e.f.Industry.ID, e.f.GridA1.ID))
+	if code != 201 {
+		t.Fatalf("create: %d %s", code, body)
+	}
+	var ent struct{ ID int64 }
+	_ = json.Unmarshal([]byte(body), &ent)
+	path := fmt.Sprintf("/api/v1/enterprises/%d", ent.ID)
+	// Absent fields keep their values.
+	if code, body = a.call("PATCH", path, `{"employees":3,"version":1}`); code != 200 || !strings.Contains(body, `"lat":28.9`) {
+		t.Fatalf("patch without coordinates: %d %s", code, body)
+	}
+	// Explicit nulls clear them.
+	if code, body = a.call("PATCH", path, `{"lat":null,"lng":null,"version":2}`); code != 200 || !strings.Contains(body, `"lat":null`) {
+		t.Fatalf("clearing coordinates: %d %s", code, body)
+	}
+	if code, body = a.call("PATCH", path, `{"lat":"north","version":3}`); code != 400 {
+		t.Fatalf("a string latitude: %d %s", code, body)
+	}
+}
