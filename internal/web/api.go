@@ -289,21 +289,21 @@ func (s *Server) apiEnterpriseCreate(w http.ResponseWriter, r *http.Request) {
 
 // enterprisePatch: absent fields keep their value; version is required.
 type enterprisePatch struct {
-	USCC       *string   `json:"uscc"`
-	Name       *string   `json:"name"`
-	ShortName  *string   `json:"short_name"`
-	IndustryID *int64    `json:"industry_id"`
-	AboveScale *bool     `json:"above_scale"`
-	GridID     *int64    `json:"grid_id"`
-	Address    *string   `json:"address"`
-	Lat        optFloat  `json:"lat"`
-	Lng        optFloat  `json:"lng"`
-	Employees  *int      `json:"employees"`
-	Status     *string   `json:"status"`
-	FoundedOn  *string   `json:"founded_on"`
-	LegalRep   *string   `json:"legal_rep"`
-	Version    *int      `json:"version"`
-	Reason     string    `json:"reason"`
+	USCC       *string  `json:"uscc"`
+	Name       *string  `json:"name"`
+	ShortName  *string  `json:"short_name"`
+	IndustryID *int64   `json:"industry_id"`
+	AboveScale *bool    `json:"above_scale"`
+	GridID     *int64   `json:"grid_id"`
+	Address    *string  `json:"address"`
+	Lat        optFloat `json:"lat"`
+	Lng        optFloat `json:"lng"`
+	Employees  *int     `json:"employees"`
+	Status     *string  `json:"status"`
+	FoundedOn  *string  `json:"founded_on"`
+	LegalRep   *string  `json:"legal_rep"`
+	Version    *int     `json:"version"`
+	Reason     string   `json:"reason"`
 }
 
 func (s *Server) apiEnterpriseUpdate(w http.ResponseWriter, r *http.Request) {
