@@ -205,16 +205,28 @@ func enterpriseInputFromForm(r *http.Request) (store.EnterpriseInput, error) {
 }
 
 func (s *Server) enterpriseNew(w http.ResponseWriter, r *http.Request) {
-	v := s.view(r, "enterprises")
-	v.Title = v.T("enterprise.new")
-	v.Crumbs = []Crumb{{Label: v.T("enterprise.list"), Href: "/enterprises"}, {Label: v.T("enterprise.new")}}
-	p, err := s.enterpriseFormData(r, nil)
+	s.renderEnterpriseForm(w, r, http.StatusOK, nil, &Form{Values: url.Values{"status": {model.StatusOperating}}})
+}
+
+// renderEnterpriseForm shows the new (e == nil) or edit form with its
+// breadcrumbs, pickers and the submitted values or errors in form.
+func (s *Server) renderEnterpriseForm(w http.ResponseWriter, r *http.Request, status int, e *model.Enterprise, form *Form) {
+	p, err := s.enterpriseFormData(r, e)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	v.Form = &Form{Values: url.Values{"status": {model.StatusOperating}}}
-	s.render(w, r, "enterprise_form", v, p)
+	v := s.view(r, "enterprises")
+	if e == nil {
+		v.Title = v.T("enterprise.new")
+		v.Crumbs = []Crumb{{Label: v.T("enterprise.list"), Href: "/enterprises"}, {Label: v.Title}}
+	} else {
+		v.Title = v.T("enterprise.edit")
+		v.Crumbs = []Crumb{{Label: v.T("enterprise.list"), Href: "/enterprises"},
+			{Label: e.Name, Href: "/enterprises/" + strconv.FormatInt(e.ID, 10)}, {Label: v.T("action.edit")}}
+	}
+	v.Form = form
+	s.renderStatus(w, r, status, "enterprise_form", v, p)
 }
 
 func (s *Server) enterpriseCreate(w http.ResponseWriter, r *http.Request) {
@@ -233,16 +245,7 @@ func (s *Server) enterpriseCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	v := s.view(r, "enterprises")
-	v.Title = v.T("enterprise.new")
-	v.Crumbs = []Crumb{{Label: v.T("enterprise.list"), Href: "/enterprises"}, {Label: v.T("enterprise.new")}}
-	v.Form = form
-	p, err := s.enterpriseFormData(r, nil)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.renderStatus(w, r, http.StatusUnprocessableEntity, "enterprise_form", v, p)
+	s.renderEnterpriseForm(w, r, http.StatusUnprocessableEntity, nil, form)
 }
 
 func pathID(r *http.Request) (int64, error) {
@@ -290,16 +293,7 @@ func (s *Server) enterpriseEdit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p, err := s.enterpriseFormData(r, &e)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	v := s.view(r, "enterprises")
-	v.Title = v.T("enterprise.edit")
-	v.Crumbs = []Crumb{{Label: v.T("enterprise.list"), Href: "/enterprises"}, {Label: e.Name, Href: "/enterprises/" + r.PathValue("id")}, {Label: v.T("action.edit")}}
-	v.Form = &Form{Values: enterpriseFormValues(e)}
-	s.render(w, r, "enterprise_form", v, p)
+	s.renderEnterpriseForm(w, r, http.StatusOK, &e, &Form{Values: enterpriseFormValues(e)})
 }
 
 func (s *Server) enterpriseUpdate(w http.ResponseWriter, r *http.Request) {
@@ -327,20 +321,11 @@ func (s *Server) enterpriseUpdate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, gerr)
 		return
 	}
-	p, perr := s.enterpriseFormData(r, &e)
-	if perr != nil {
-		s.fail(w, r, perr)
-		return
-	}
-	v := s.view(r, "enterprises")
-	v.Title = v.T("enterprise.edit")
-	v.Crumbs = []Crumb{{Label: v.T("enterprise.list"), Href: "/enterprises"}, {Label: e.Name, Href: "/enterprises/" + r.PathValue("id")}, {Label: v.T("action.edit")}}
-	v.Form = form
 	status := http.StatusUnprocessableEntity
 	if model.ErrorCode(err) == model.ECONFLICT && len(form.Errors) == 0 {
 		status = http.StatusConflict
 	}
-	s.renderStatus(w, r, status, "enterprise_form", v, p)
+	s.renderEnterpriseForm(w, r, status, &e, form)
 }
 
 func (s *Server) enterpriseDeleteConfirm(w http.ResponseWriter, r *http.Request) {
