@@ -15,16 +15,27 @@ const (
 	PermDictWrite       Perm = "dict:write"
 	PermUserAdmin       Perm = "user:admin"
 	PermAuditRead       Perm = "audit:read"
+	PermOrgRead         Perm = "org:read"
+	PermOrgWrite        Perm = "org:write"    // organizations in one's subtree: edit, coverage, posts
+	PermOrgAdmin        Perm = "org:admin"    // alliances, top-level organizations
+	PermMemberRead      Perm = "member:read"  // masked personal data
+	PermMemberWrite     Perm = "member:write" // edit and reveal, in one's subtree
+	PermTransferWrite   Perm = "transfer:write"
+	PermSurveyRead      Perm = "survey:read"
+	PermSurveyWrite     Perm = "survey:write"
 	PermSelf            Perm = "self" // any signed-in account
 )
 
 // rolePerms grants permissions per role. Admins hold every permission.
 var rolePerms = map[model.Role][]Perm{
-	model.RoleDepartment:   {PermEnterpriseRead, PermGridRead},
-	model.RoleGridHead:     {PermEnterpriseRead, PermEnterpriseWrite, PermGridRead},
-	model.RoleGridWorker:   {PermEnterpriseRead, PermEnterpriseWrite, PermGridRead},
-	model.RoleOrgSecretary: {PermEnterpriseRead},
-	model.RoleMember:       {},
+	model.RoleDepartment: {PermEnterpriseRead, PermGridRead},
+	model.RoleGridHead: {PermEnterpriseRead, PermEnterpriseWrite, PermGridRead,
+		PermOrgRead, PermMemberRead, PermSurveyRead, PermSurveyWrite},
+	model.RoleGridWorker: {PermEnterpriseRead, PermEnterpriseWrite, PermGridRead,
+		PermOrgRead, PermMemberRead, PermSurveyRead, PermSurveyWrite},
+	model.RoleOrgSecretary: {PermEnterpriseRead, PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite,
+		PermTransferWrite, PermSurveyRead, PermSurveyWrite},
+	model.RoleMember: {},
 }
 
 // Can reports whether role holds perm.

@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"redgrid/internal/secret"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -156,10 +157,15 @@ func loadConfig(env *Env) (config.Config, error) {
 
 // openStore opens and migrates the database.
 func openStore(ctx context.Context, cfg config.Config) (*store.Store, error) {
+	keys, err := secret.LoadKeyring(cfg.Getenv, cfg.DataDirectory())
+	if err != nil {
+		return nil, err
+	}
 	s, err := store.Open(ctx, cfg.DatabaseURL, store.Options{})
 	if err != nil {
 		return nil, err
 	}
+	s.Keys = keys
 	if _, err := s.Migrate(ctx); err != nil {
 		s.Close()
 		return nil, err

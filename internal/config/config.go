@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ import (
 type Config struct {
 	Addr          string        // REDGRID_ADDR
 	DatabaseURL   string        // REDGRID_DATABASE_URL
+	DataDir       string        // REDGRID_DATA_DIR: the key file's directory; default: the SQLite file's, or ./data
 	BaseURL       string        // REDGRID_BASE_URL, used for Secure cookies and links
 	TimeZone      string        // REDGRID_TIME_ZONE
 	DefaultLocale string        // REDGRID_DEFAULT_LOCALE
@@ -28,6 +30,9 @@ type Config struct {
 	TrustProxy    bool          // REDGRID_TRUST_PROXY: take the client address from X-Forwarded-For
 	ShutdownGrace time.Duration // REDGRID_SHUTDOWN_GRACE
 	Location      *time.Location
+	// Getenv is the environment the configuration was read from; the secret
+	// keyring reads REDGRID_SECRET_KEY* through it.
+	Getenv func(string) string
 }
 
 // Default returns the built-in defaults.
@@ -49,6 +54,7 @@ func Default() Config {
 
 // FromEnv overlays REDGRID_* variables on c.
 func (c *Config) FromEnv(getenv func(string) string) error {
+	c.Getenv = getenv
 	if getenv == nil {
 		getenv = os.Getenv
 	}
@@ -70,6 +76,7 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	}
 	str("ADDR", &c.Addr)
 	str("DATABASE_URL", &c.DatabaseURL)
+	str("DATA_DIR", &c.DataDir)
 	str("BASE_URL", &c.BaseURL)
 	str("TIME_ZONE", &c.TimeZone)
 	str("DEFAULT_LOCALE", &c.DefaultLocale)
@@ -128,6 +135,26 @@ func (c *Config) Validate() error {
 	return errors.Join(errs...)
 }
 
+// DataDirectory is where the secret key file lives: REDGRID_DATA_DIR, else
+// the SQLite database's directory, else ./data.
+func (c *Config) DataDirectory() string {
+	if c.DataDir != "" {
+		return c.DataDir
+	}
+	db := c.DatabaseURL
+	if strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://") {
+		return "data"
+	}
+	path := strings.TrimPrefix(strings.TrimPrefix(db, "sqlite://"), "sqlite:")
+	if path == "" || strings.HasPrefix(path, ":memory:") || strings.HasPrefix(path, "file::memory:") {
+		return "data"
+	}
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	return filepath.Dir(path)
+}
+
 // SecureCookies reports whether cookies must carry the Secure flag.
 func (c *Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }
 
@@ -146,7 +173,7 @@ func (c *Config) Masked() [][2]string {
 		db = u.String()
 	}
 	return [][2]string{
-		{"REDGRID_ADDR", c.Addr}, {"REDGRID_DATABASE_URL", db}, {"REDGRID_BASE_URL", c.BaseURL},
+		{"REDGRID_ADDR", c.Addr}, {"REDGRID_DATABASE_URL", db}, {"REDGRID_DATA_DIR", c.DataDirectory()}, {"REDGRID_BASE_URL", c.BaseURL},
 		{"REDGRID_TIME_ZONE", c.TimeZone}, {"REDGRID_DEFAULT_LOCALE", c.DefaultLocale},
 		{"REDGRID_LOG_LEVEL", c.LogLevel}, {"REDGRID_LOG_FORMAT", c.LogFormat},
 		{"REDGRID_MAX_BODY_BYTES", strconv.FormatInt(c.MaxBodyBytes, 10)},

@@ -31,7 +31,8 @@ type Scope struct {
 	AllRead      bool    // may read every enterprise (department staff)
 	GridIDs      []int64 // grids (already expanded to descendants for grid heads)
 	DepartmentID int64
-	OrgIDs       []int64 // organizations (expanded to descendants)
+	OrgIDs       []int64  // organizations assigned
+	OrgPaths     []string // their materialized paths: descendants share the prefix
 }
 
 // Actor is who performs an action: a user, or the system for CLI and jobs.

@@ -40,3 +40,25 @@ var (
 	// and may not exceed this. 基层组织选举工作条例 第五条.
 	TermMaxDelayYears = 1
 )
+
+// Organizational relationship transfers (DOMAIN.md rules 23–24).
+var (
+	// TransferValidDays is the default validity of a 组织关系介绍信: local
+	// practice is about 10 days; 组通字〔2006〕45号 caps it at 3 months.
+	TransferValidDays    = 30
+	TransferMaxValidDays = 90
+
+	// MinAdmissionAge: applicants must be at least 18 (发展党员工作细则 第五条),
+	// so admission before the 18th birthday is refused.
+	MinAdmissionAge = 18
+
+	// ProbationYears: probation lasts one year from admission (党章 第七条;
+	// 细则 第三十二条), extendable once by up to a year; full membership
+	// therefore falls 1–2 years after admission.
+	ProbationYears    = 1
+	ProbationMaxYears = 2
+
+	// LostContactMonths: lost contact this long leads to 停止党籍
+	// (党员教育管理工作条例 第二十四条).
+	LostContactMonths = 6
+)

@@ -57,6 +57,15 @@ func enterpriseScopeSQL(actor *model.Actor, args *[]any) string {
 	if actor.Scope.All || actor.Scope.AllRead {
 		return "TRUE"
 	}
+	if len(actor.Scope.OrgPaths) > 0 {
+		// Secretaries read the enterprises their organizations cover.
+		cond := "e.id IN (SELECT cv.enterprise_id FROM org_coverage cv JOIN organizations o ON o.id = cv.org_id WHERE cv.until IS NULL AND " +
+			pathIn("o.path", actor.Scope.OrgPaths, args) + ")"
+		if len(actor.Scope.GridIDs) > 0 {
+			cond = "(" + cond + " OR e.grid_id " + inList(actor.Scope.GridIDs, args) + ")"
+		}
+		return cond
+	}
 	return "e.grid_id " + inList(actor.Scope.GridIDs, args)
 }
 
@@ -697,7 +706,7 @@ func (s *Store) ListEnterprises(ctx context.Context, actor *model.Actor, f model
 // CountEnterprises counts matches up to limit; capped reports that there are
 // at least limit. Unfiltered and grid-only counts come from grid_counts.
 func (s *Store) CountEnterprises(ctx context.Context, actor *model.Actor, f model.EnterpriseFilter, limit int) (n int, capped bool, err error) {
-	if f.Keyword == "" && f.Status == "" && !f.Deleted && (f.AboveScale == nil || *f.AboveScale) {
+	if f.Keyword == "" && f.Status == "" && !f.Deleted && (f.AboveScale == nil || *f.AboveScale) && len(actor.Scope.OrgPaths) == 0 {
 		var args []any
 		col := "c.enterprises"
 		if f.AboveScale != nil {

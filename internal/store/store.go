@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"redgrid/internal/secret"
 	"strings"
 	"time"
 
@@ -30,6 +31,9 @@ type Store struct {
 	// Now returns the current time; tests replace it. Times are stored in UTC
 	// and truncated to the millisecond so both engines keep them exactly.
 	Now func() time.Time
+	// Keys encrypt personal data at rest (ID numbers, phones) and compute
+	// their blind indexes. Writes of personal data fail without them.
+	Keys *secret.Keyring
 }
 
 // Options tune the pools.

@@ -366,6 +366,11 @@ func (s *Store) ResolveScope(ctx context.Context, u model.User) (model.Scope, er
 		sc.GridIDs = slices.Clone(u.GridIDs)
 	case model.RoleOrgSecretary, model.RoleMember:
 		sc.OrgIDs = slices.Clone(u.OrgIDs)
+		paths, err := s.orgPaths(ctx, u.OrgIDs)
+		if err != nil {
+			return sc, err
+		}
+		sc.OrgPaths = paths
 	}
 	return sc, nil
 }

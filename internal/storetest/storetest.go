@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"redgrid/internal/secret"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -85,6 +86,7 @@ func Open(t testing.TB) (*store.Store, *Clock) {
 	clock := &Clock{}
 	clock.Set(Epoch)
 	s.Now = clock.Now
+	s.Keys = Keys(t)
 	if _, err := s.Migrate(ctx); err != nil {
 		t.Fatalf("migrate: %v", err)
 	}
@@ -92,6 +94,24 @@ func Open(t testing.TB) (*store.Store, *Clock) {
 		t.Fatalf("seed: %v", err)
 	}
 	return s, clock
+}
+
+// TestKey is the fixed secret key of test stores.
+const TestKey = "cmVkZ3JpZC10ZXN0LWtleS0wMDAwMDAwMDAwMDAwMDA="
+
+// Keys returns a keyring with the fixed test key.
+func Keys(t testing.TB) *secret.Keyring {
+	t.Helper()
+	k, err := secret.LoadKeyring(func(name string) string {
+		if name == secret.EnvKey {
+			return TestKey
+		}
+		return ""
+	}, "")
+	if err != nil {
+		t.Fatalf("test keyring: %v", err)
+	}
+	return k
 }
 
 // Fixture is a small zone: one zone, two areas, three grids, and an industry.
