@@ -52,6 +52,10 @@ var (
 	tCode = map[string]any{"type": "string", "pattern": "^[0-9A-HJ-NPQRTUWXY]{18}$", "description": "统一社会信用代码 (GB 32100-2015)"}
 )
 
+// moreSchemas holds component schemas that modules add from their own
+// files (in init functions), next to their entries in apiDocs.
+var moreSchemas = map[string]any{}
+
 func ref(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
 
 func listOf(name string) map[string]any {
@@ -80,7 +84,7 @@ func schemas() map[string]any {
 	for k, v := range gridFields {
 		grid[k], gpatch[k] = v, v
 	}
-	return map[string]any{
+	out := map[string]any{
 		"Error": obj(map[string]any{"error": obj(map[string]any{"code": tStr, "message": tStr,
 			"fields": map[string]any{"type": "object", "additionalProperties": tStr}}, "code", "message")}, "error"),
 		"Login": obj(map[string]any{"username": tStr, "password": tStr, "label": tStr}, "username", "password"),
@@ -100,6 +104,10 @@ func schemas() map[string]any {
 		"EnterpriseList": obj(map[string]any{"items": map[string]any{"type": "array", "items": ref("Enterprise")},
 			"next_cursor": tStr, "prev_cursor": tStr, "total": tInt, "total_capped": tBool}, "items"),
 	}
+	for k, v := range moreSchemas {
+		out[k] = v
+	}
+	return out
 }
 
 func errorResponses(op apiOp, method string) map[string]any {

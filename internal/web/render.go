@@ -196,6 +196,12 @@ func (v *View) Menu() []MenuGroup {
 	add("menu.registers",
 		MenuItem{"enterprises", "menu.enterprises", "/enterprises", string(auth.PermEnterpriseRead)},
 		MenuItem{"grids", "menu.grids", "/grids", string(auth.PermGridRead)})
+	add("menu.party",
+		MenuItem{"organizations", "menu.organizations", "/organizations", string(auth.PermOrgRead)},
+		MenuItem{"members", "menu.members", "/members", string(auth.PermMemberRead)},
+		MenuItem{"transfers", "menu.transfers", "/transfers", string(auth.PermTransferWrite)},
+		MenuItem{"surveys", "menu.surveys", "/surveys", string(auth.PermSurveyRead)},
+		MenuItem{"candidates", "menu.candidates", "/party/candidates", string(auth.PermOrgRead)})
 	add("menu.system",
 		MenuItem{"users", "menu.users", "/admin/users", string(auth.PermUserAdmin)},
 		MenuItem{"industries", "menu.industries", "/admin/industries", string(auth.PermDictWrite)},

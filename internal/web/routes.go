@@ -134,6 +134,12 @@ func (s *Server) registerRoutes() {
 	s.handle("PATCH", "/api/v1/enterprises/{id}", auth.PermEnterpriseWrite, s.apiEnterpriseUpdate)
 	s.handle("DELETE", "/api/v1/enterprises/{id}", auth.PermEnterpriseWrite, s.apiEnterpriseDelete)
 
+	// Party building: organizations, members, transfers and surveys. Each
+	// module registers its own pages and API in its file.
+	s.orgRoutes()
+	s.memberRoutes()
+	s.transferRoutes()
+
 	// Anything else is a friendly 404 (JSON under /api/).
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		info(r).pattern = "notfound"

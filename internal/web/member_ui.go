@@ -1,0 +1,4 @@
+package web
+
+// memberRoutes registers the member pages and API.
+func (s *Server) memberRoutes() {}
