@@ -799,7 +799,9 @@ func (s *Store) SaveAlliance(ctx context.Context, actor *model.Actor, id int64, 
 }
 
 // Alliance returns one alliance.
-func (s *Store) Alliance(ctx context.Context, id int64) (model.Alliance, error) { return s.alliance(ctx, s.R, id) }
+func (s *Store) Alliance(ctx context.Context, id int64) (model.Alliance, error) {
+	return s.alliance(ctx, s.R, id)
+}
 
 func (s *Store) alliance(ctx context.Context, q queryer, id int64) (model.Alliance, error) {
 	var a model.Alliance
