@@ -49,16 +49,24 @@ type IndustryCount struct {
 // Result reports what was loaded. The figures are counted from the stored
 // records after loading.
 type Result struct {
-	Zone          string          `json:"zone"`
-	Areas         int             `json:"areas"`
-	Grids         int             `json:"grids"`
-	Enterprises   int             `json:"enterprises"`
-	AboveScale    int             `json:"above_scale"`
-	Industries    []IndustryCount `json:"industries"` // largest first
-	GridWorkers   int             `json:"grid_workers"`
-	GridHeads     int             `json:"grid_heads"`
-	Organizations int             `json:"organizations"`
-	Logins        []Login         `json:"logins"` // one per role
+	Zone             string          `json:"zone"`
+	Areas            int             `json:"areas"`
+	Grids            int             `json:"grids"`
+	Enterprises      int             `json:"enterprises"`
+	AboveScale       int             `json:"above_scale"`
+	Industries       []IndustryCount `json:"industries"` // largest first
+	GridWorkers      int             `json:"grid_workers"`
+	GridHeads        int             `json:"grid_heads"`
+	Organizations    int             `json:"organizations"`
+	OrgsByKind       map[string]int  `json:"organizations_by_kind"`
+	Members          int             `json:"members"`      // 党籍 normal, 正式 + 预备
+	FullMembers      int             `json:"full_members"` // 正式党员
+	Probationary     int             `json:"probationary"` // 预备党员
+	CourierAlliance  int             `json:"courier_alliance_members"`
+	TransfersIn      int             `json:"transfers_received"`
+	BranchCandidates int             `json:"branch_candidates"` // 可建支部
+	JointCandidates  int             `json:"joint_candidates"`
+	Logins           []Login         `json:"logins"` // one per role
 }
 
 // area is a 片区 of the zone: its name, how many grids it has, and where its
@@ -130,16 +138,16 @@ var namedEnterprises = []spec{
 // organizations are the party organizations the article names, under the
 // zone's Party Working Committee. The secretary and member logins belong to
 // 安德's branch.
-var organizations = []struct{ code, name, kind string }{
-	{"CX-ANDE", "浙江安德电器有限公司党支部", store.OrgBranch},
-	{"CX-LANGE", "浙江兰歌化学工业有限公司党支部", store.OrgBranch},
-	{"CX-YUNDA", "永康市韵达快递有限公司党支部", store.OrgBranch},
-	{"CX-ZTO", "永康市中通快递有限公司党支部", store.OrgBranch},
-	{"CX-STO", "永康市申通快递有限公司功能性党支部", store.OrgFunctionalBranch},
-	{"CX-YTO", "永康市圆通速递有限公司功能性党支部", store.OrgFunctionalBranch},
-	{"CX-SF", "永康市顺丰速运有限公司功能性党支部", store.OrgFunctionalBranch},
-	{"CX-JT", "永康市极兔速递有限公司功能性党支部", store.OrgFunctionalBranch},
-	{"CX-DB", "永康市德邦物流有限公司功能性党支部", store.OrgFunctionalBranch},
+var organizations = []struct{ code, name, kind, founded, enterprise string }{
+	{"CX-ANDE", "浙江安德电器有限公司党支部", store.OrgBranch, "2006-07-01", "浙江安德电器有限公司"},
+	{"CX-LANGE", "浙江兰歌化学工业有限公司党支部", store.OrgBranch, "2010-06-28", "浙江兰歌化学工业有限公司"},
+	{"CX-YUNDA", "永康市韵达快递有限公司党支部", store.OrgBranch, "2021-06-18", "永康市韵达快递有限公司"},
+	{"CX-ZTO", "永康市中通快递有限公司党支部", store.OrgBranch, "2021-04-16", "永康市中通快递有限公司"},
+	{"CX-STO", "永康市申通快递有限公司功能性党支部", store.OrgFunctionalBranch, "2021-07-01", "永康市申通快递有限公司"},
+	{"CX-YTO", "永康市圆通速递有限公司功能性党支部", store.OrgFunctionalBranch, "2021-07-01", "永康市圆通速递有限公司"},
+	{"CX-SF", "永康市顺丰速运有限公司功能性党支部", store.OrgFunctionalBranch, "2021-07-01", "永康市顺丰速运有限公司"},
+	{"CX-JT", "永康市极兔速递有限公司功能性党支部", store.OrgFunctionalBranch, "2021-07-01", "永康市极兔速递有限公司"},
+	{"CX-DB", "永康市德邦物流有限公司功能性党支部", store.OrgFunctionalBranch, "2021-07-01", "永康市德邦物流有限公司"},
 }
 
 // Load fills an empty database with the demo zone.
@@ -155,7 +163,7 @@ func Load(ctx context.Context, s *store.Store) (Result, error) {
 		return Result{}, fmt.Errorf("demo: %w", err)
 	}
 	l := &loader{s: s, src: gen.NewSource(Seed), names: map[string]bool{}}
-	steps := []func(context.Context) error{l.loadGrids, l.loadOrganizations, l.loadEnterprises, l.loadUsers}
+	steps := []func(context.Context) error{l.loadGrids, l.loadOrganizations, l.loadEnterprises, l.loadParty, l.loadUsers}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			return Result{}, err
@@ -172,6 +180,8 @@ type loader struct {
 	grids [][]model.Grid // per area
 	orgs  map[string]store.Organization
 	names map[string]bool // legal representatives already named
+	ents  []model.Enterprise
+	party partyState
 }
 
 func (l *loader) grid(ctx context.Context, code, name, level string, parent int64) (model.Grid, error) {
@@ -216,14 +226,14 @@ func gridCentre(i, j int) (lat, lng float64) {
 func (l *loader) loadOrganizations(ctx context.Context) error {
 	l.orgs = map[string]store.Organization{}
 	top, err := l.s.CreateOrganization(ctx, model.System, store.OrganizationInput{
-		Code: "CX-DGW", Name: "城西新区党工委", Kind: store.OrgCommittee})
+		Code: "CX-DGW", Name: "城西新区党工委", Kind: store.OrgCommittee, FoundedOn: "2019-05-20"})
 	if err != nil {
 		return fmt.Errorf("demo: organization CX-DGW: %w", err)
 	}
 	l.orgs[top.Code] = top
 	for _, o := range organizations {
 		org, err := l.s.CreateOrganization(ctx, model.System, store.OrganizationInput{
-			Code: o.code, Name: o.name, Kind: o.kind, ParentID: top.ID})
+			Code: o.code, Name: o.name, Kind: o.kind, ParentID: top.ID, FoundedOn: o.founded})
 		if err != nil {
 			return fmt.Errorf("demo: organization %s: %w", o.code, err)
 		}
@@ -321,9 +331,11 @@ func (l *loader) loadEnterprises(ctx context.Context) error {
 		}
 	}
 	for _, in := range rows {
-		if _, err := l.s.CreateEnterprise(ctx, model.System, in); err != nil {
+		e, err := l.s.CreateEnterprise(ctx, model.System, in)
+		if err != nil {
 			return fmt.Errorf("demo: enterprise %s: %w", in.Name, err)
 		}
+		l.ents = append(l.ents, e)
 	}
 	return nil
 }
@@ -474,5 +486,34 @@ func (l *loader) result(ctx context.Context) (Result, error) {
 		return r, fmt.Errorf("demo: %w", err)
 	}
 	r.Organizations = len(orgs)
+	r.OrgsByKind = map[string]int{}
+	for _, o := range orgs {
+		r.OrgsByKind[o.Kind]++
+	}
+	counts, err := l.s.OrgMemberCounts(ctx, orgs[0].ID)
+	if err != nil {
+		return r, fmt.Errorf("demo: %w", err)
+	}
+	r.FullMembers, r.Probationary, r.Members = counts.Full, counts.Probationary, counts.Full+counts.Probationary
+	alliances, err := l.s.Alliances(ctx)
+	if err != nil {
+		return r, fmt.Errorf("demo: %w", err)
+	}
+	for _, a := range alliances {
+		if a.Code == "CX-KDLM" {
+			r.CourierAlliance = a.Members
+		}
+	}
+	received := model.TransferFilter{State: model.TransferReceived, Limit: 200}
+	ts, _, _, err := l.s.ListTransfers(ctx, model.System, received)
+	if err != nil {
+		return r, fmt.Errorf("demo: %w", err)
+	}
+	r.TransfersIn = len(ts)
+	own, joint, err := l.s.BranchCandidates(ctx, model.System)
+	if err != nil {
+		return r, fmt.Errorf("demo: %w", err)
+	}
+	r.BranchCandidates, r.JointCandidates = len(own), len(joint)
 	return r, nil
 }

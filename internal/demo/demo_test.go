@@ -61,6 +61,7 @@ func snapshot(t *testing.T, s *store.Store) []string {
 }
 
 func TestLoad(t *testing.T) {
+	t.Parallel()
 	s, r := load(t)
 	ctx := context.Background()
 
@@ -213,8 +214,8 @@ func TestLoad(t *testing.T) {
 		t.Fatalf("organizations %+v %v", orgs, err)
 	}
 	for _, o := range orgs[1:] {
-		if o.ParentID != orgs[0].ID {
-			t.Fatalf("organization %s under %d", o.Name, o.ParentID)
+		if !strings.HasPrefix(o.Path, orgs[0].Path) {
+			t.Fatalf("organization %s outside the 党工委's tree: %s", o.Name, o.Path)
 		}
 	}
 
@@ -233,6 +234,7 @@ func TestLoad(t *testing.T) {
 }
 
 func TestLoadDeterministic(t *testing.T) {
+	t.Parallel()
 	a, ra := load(t)
 	b, rb := load(t)
 	if !reflect.DeepEqual(ra, rb) {
@@ -250,6 +252,7 @@ func TestLoadDeterministic(t *testing.T) {
 }
 
 func TestLoadRefusesNonEmpty(t *testing.T) {
+	t.Parallel()
 	s, _ := storetest.Open(t)
 	storetest.MustUser(t, s, "someone", model.RoleAdmin)
 	if _, err := demo.Load(context.Background(), s); !errors.Is(err, demo.ErrNotEmpty) {

@@ -197,3 +197,27 @@ func CreditCode(region string, n, salt uint64) string {
 	}
 	return body + string(c)
 }
+
+// IDNumber returns the n-th of a sequence of distinct, valid 居民身份证号
+// (GB 11643) for people born on birth in region: the 3-digit sequence
+// number is n's low digits (odd for men, even for women) and the address
+// code is varied by n's higher digits within the region's county, so up to
+// 500 people per day of birth and sex get distinct numbers per address.
+func IDNumber(region string, birth time.Time, n int, male bool) string {
+	seq := (n % 500) * 2
+	if male {
+		seq++
+	}
+	body := fmt.Sprintf("%s%s%03d", region, birth.Format("20060102"), seq)
+	c, ok := ident.IDCheckChar(body)
+	if !ok {
+		panic("gen: ID body is not 17 digits: " + body)
+	}
+	return body + string(c)
+}
+
+// Phone returns an invented 11-digit mobile number.
+func (s *Source) Phone() string {
+	prefixes := []string{"130", "133", "135", "137", "138", "139", "150", "151", "158", "159", "177", "180", "186", "189"}
+	return fmt.Sprintf("%s%08d", prefixes[s.R.IntN(len(prefixes))], s.R.IntN(100000000))
+}
