@@ -20,6 +20,8 @@ type Options struct {
 	Enterprises int    // default 1,000,000
 	Grids       int    // default 1,000 (in areas of 20)
 	Seed        uint64 // the same seed gives the same data
+	Orgs        int    // party organizations (0: none)
+	Members     int    // party members, spread over the branches
 }
 
 // Defaults.
@@ -104,7 +106,50 @@ func Run(ctx context.Context, s *store.Store, opt Options, log io.Writer) error 
 	if err != nil {
 		return fmt.Errorf("gen: %w", err)
 	}
+	if opt.Orgs > 0 || opt.Members > 0 {
+		if err := runParty(ctx, s, opt, log); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(log, "gen: done in %s\n", since(began))
+	return nil
+}
+
+// runParty loads opt.Orgs organizations and opt.Members members.
+func runParty(ctx context.Context, s *store.Store, opt Options, log io.Writer) error {
+	t := time.Now()
+	orgs, branches := PartyOrgs(max(opt.Orgs, 3))
+	var ents []int64
+	rows, err := s.R.QueryContext(ctx, "SELECT id FROM enterprises ORDER BY id")
+	if err != nil {
+		return fmt.Errorf("gen: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ents = append(ents, id)
+	}
+	rows.Close()
+	step := max(opt.Members/10, 1)
+	next := step
+	err = s.BulkLoadParty(ctx, orgs, opt.Members, func(i int) store.BulkMember {
+		return PartyMember(opt.Seed, i, branches, ents)
+	}, func(done int) {
+		if done >= next || done == opt.Members {
+			el := time.Since(t).Seconds()
+			fmt.Fprintf(log, "gen: %d/%d members loaded (%.0f rows/s)\n", done, opt.Members, float64(done)/max(el, 1e-9))
+			for next <= done {
+				next += step
+			}
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("gen: %w", err)
+	}
+	fmt.Fprintf(log, "gen: %d organizations (%d branches) and %d members in %s\n", len(orgs), len(branches), opt.Members, since(t))
 	return nil
 }
 

@@ -202,9 +202,15 @@ type indexDef struct {
 // the same transaction. Unique indexes (the credit code, the bigram key) stay:
 // they guard against concurrent writers and duplicate rows.
 func (s *Store) deferIndexes(ctx context.Context) error {
+	return s.deferIndexesOf(ctx, "enterprises", "enterprise_terms")
+}
+
+// deferIndexesOf drops the non-unique indexes of the tables when the first
+// one is empty (see deferIndexes).
+func (s *Store) deferIndexesOf(ctx context.Context, table, other string) error {
 	return s.InTx(ctx, func(tx *Tx) error {
 		var n int
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM enterprises LIMIT 1) x").Scan(&n); err != nil {
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM "+table+" LIMIT 1) x").Scan(&n); err != nil {
 			return fmt.Errorf("store: defer indexes: %w", err)
 		}
 		if n > 0 {
@@ -216,7 +222,7 @@ func (s *Store) deferIndexes(ctx context.Context) error {
 			q = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ($1, $2)
 				ORDER BY indexname`
 		}
-		rows, err := tx.QueryContext(ctx, q, "enterprises", "enterprise_terms")
+		rows, err := tx.QueryContext(ctx, q, table, other)
 		if err != nil {
 			return fmt.Errorf("store: defer indexes: %w", err)
 		}
