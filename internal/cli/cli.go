@@ -53,6 +53,7 @@ func init() {
 		{"gen", "load a large deterministic data set for benchmarks", runGen},
 		{"user", "manage accounts: add, passwd, list", runUser},
 		{"audit", "audit log tools: verify", runAudit},
+		{"key", "personal-data key: status, rotate, reencrypt", runKey},
 		{"config", "print the effective configuration (secrets masked)", runConfig},
 		{"version", "print the version", runVersion},
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,15 +22,33 @@ type result struct {
 func run(t *testing.T, db string, stdin string, args ...string) result {
 	t.Helper()
 	var out, errb bytes.Buffer
+	dir := dataDir(t, db)
 	env := &Env{IO: IO{In: strings.NewReader(stdin), Out: &out, Err: &errb},
 		Getenv: func(k string) string {
-			if k == "REDGRID_DATABASE_URL" {
+			switch k {
+			case "REDGRID_DATABASE_URL":
 				return db
+			case "REDGRID_DATA_DIR":
+				return dir
 			}
 			return ""
 		}}
 	code := RunEnv(context.Background(), args, env)
 	return result{code, out.String(), errb.String()}
+}
+
+// dataDirs gives each database of a test its own key directory, so that no
+// test writes a key file into the source tree (PostgreSQL URLs have no
+// directory of their own).
+var dataDirs sync.Map
+
+func dataDir(t *testing.T, db string) string {
+	if d, ok := dataDirs.Load(db); ok {
+		return d.(string)
+	}
+	d := t.TempDir()
+	dataDirs.Store(db, d)
+	return d
 }
 
 func TestUsageAndErrors(t *testing.T) {
@@ -114,6 +133,8 @@ func TestServeDemoAndGracefulShutdown(t *testing.T) {
 				return db
 			case "REDGRID_ADDR":
 				return "127.0.0.1:0"
+			case "REDGRID_DATA_DIR":
+				return dataDir(t, db)
 			}
 			return ""
 		},
