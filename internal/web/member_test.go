@@ -416,3 +416,49 @@ func TestAPIMembers(t *testing.T) {
 		t.Fatalf("search by ID: %d %s", code, resp)
 	}
 }
+
+// The shared junk test has no members; throw garbage at the routes of an
+// existing one, which reach the store and the reveal.
+func TestMemberGarbageIsNeverServerError(t *testing.T) {
+	e := newPartyEnv(t)
+	m := e.member("蒋文", idNumber("19850312", 21), e.br1.ID, e.entA1.ID)
+	c := e.login("admin")
+	a := e.apiLogin("admin")
+	forms := []url.Values{
+		{},
+		{"version": {"abc"}, "applied_on": {"2021-13-45"}, "org_id": {"x"}, "employer_uscc": {"%%"}, "category": {"evil"},
+			"id_number": {strings.Repeat("长", 5000)}, "phone": {"abc"}, "status": {"all"}, "position_kind": {"<b>"}, "id_override_on": {"1"}},
+		{"version": {"-1"}, "name": {"x"}, "id_number": {"11010519491231002X"}, "full_on": {"1900-01-01"}, "phone_clear": {"1"}},
+		{"reason": {strings.Repeat("因", 500)}},
+	}
+	for _, path := range []string{"/members", fmt.Sprintf("/members/%d", m.ID), fmt.Sprintf("/members/%d/reveal", m.ID)} {
+		for _, f := range forms {
+			f.Del("csrf")
+			if code, body := c.postBody(path, f); code >= 500 {
+				t.Errorf("POST %s %v → %d\n%s", path, f, code, trim(body))
+			}
+		}
+	}
+	bodies := []string{`{}`, `{"version":1}`, `{"version":1,"mobile":"yes"}`, `{"version":1,"id_number":"","phone":null}`,
+		`{"version":1,"enterprise_uscc":"","org_id":-5,"status":"all"}`, `{"reason":123}`, `{"version":1,"full_on":"2021-02-30"}`}
+	for _, path := range []string{"/api/v1/members", fmt.Sprintf("/api/v1/members/%d", m.ID), fmt.Sprintf("/api/v1/members/%d/reveal", m.ID)} {
+		for _, b := range bodies {
+			for _, method := range []string{"POST", "PATCH"} {
+				if code, resp := a.call(method, path, b); code >= 500 {
+					t.Errorf("%s %s %s → %d %s", method, path, b, code, resp)
+				}
+			}
+		}
+	}
+	for _, q := range []string{"org=-1", "enterprise=x", "mobile=2", "limit=0", "cursor=@@", "q=" + url.QueryEscape("' OR 1=1 --"), "status=all&category=full&mobile=0"} {
+		if code, _ := a.call("GET", "/api/v1/members?"+q, ""); code >= 500 {
+			t.Errorf("GET ?%s → %d", q, code)
+		}
+		req, _ := http.NewRequest("GET", e.srv.URL+"/members?"+q, nil)
+		resp := c.do(req)
+		resp.Body.Close()
+		if resp.StatusCode >= 500 {
+			t.Errorf("page ?%s → %d", q, resp.StatusCode)
+		}
+	}
+}

@@ -77,7 +77,7 @@ func (v *View) educationLabel(e string) string {
 
 // today is the zone's calendar date, as the UTC midnight dates are stored.
 func (s *Server) today() time.Time {
-	n := s.ctxNow()
+	n := s.store.Now().In(s.cfg.Location)
 	return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC)
 }
 
