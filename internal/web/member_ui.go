@@ -220,8 +220,12 @@ func (s *Server) memberList(w http.ResponseWriter, r *http.Request) {
 	if p.Status == "" {
 		p.Status = model.MemberNormal
 	}
-	if err == nil {
-		p.Orgs, err = s.scopeOrgs(r.Context(), ri.sess.actor, false)
+	// The organization select is filled even when a filter is wrong, so the
+	// page stays usable for fixing it.
+	var oerr error
+	if p.Orgs, oerr = s.scopeOrgs(r.Context(), ri.sess.actor, false); oerr != nil {
+		s.fail(w, r, oerr)
+		return
 	}
 	if err == nil {
 		p.Page, p.Total, p.Capped, err = s.listMembers(r.Context(), ri.sess.actor, f, true)
