@@ -214,9 +214,15 @@ func (s *Store) validateMember(ctx context.Context, q queryer, actor *model.Acto
 // that names the existing member when the actor may see them.
 func (s *Store) duplicateID(ctx context.Context, q queryer, actor *model.Actor, idIndex string) error {
 	args := []any{idIndex}
+	find := "SELECT m.id, m.name FROM members m WHERE m.id_index = $1 AND " + memberScopeSQL(actor, &args)
 	var name string
 	var id int64
-	err := q.QueryRowContext(ctx, "SELECT m.id, m.name FROM members m WHERE m.id_index = $1 AND "+memberScopeSQL(actor, &args), args...).Scan(&id, &name)
+	err := q.QueryRowContext(ctx, find, args...).Scan(&id, &name)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		// On PostgreSQL the failed INSERT/UPDATE has aborted the transaction,
+		// so ask outside it: the holder is a committed row.
+		err = s.R.QueryRowContext(ctx, find, args...).Scan(&id, &name)
+	}
 	if err == nil {
 		return model.FieldConflict("id_number", "member.duplicate_id_named", name, id)
 	}
