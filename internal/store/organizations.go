@@ -66,6 +66,15 @@ type OrganizationInput struct {
 func OrganizationInputOf(o model.Organization) OrganizationInput {
 	in := OrganizationInput{Code: o.Code, Name: o.Name, ShortName: o.ShortName, Kind: o.Kind, ParentID: o.ParentID,
 		FoundedOn: fmtDate(o.FoundedOn), TermStart: fmtDate(o.TermStart), Village: o.Village, Notes: o.Notes, Version: o.Version}
+	// o.TermYears is the effective term; keep a stored length that differs
+	// from the rule's default, or an edit would silently reset it.
+	def := rules.TermYears
+	if o.Village {
+		def = rules.TermYearsVillage
+	}
+	if o.TermYears != def {
+		in.TermYears = o.TermYears
+	}
 	return in
 }
 
@@ -205,6 +214,19 @@ func (s *Store) UpdateOrganization(ctx context.Context, actor *model.Actor, id i
 			if children > 0 {
 				var v model.Validation
 				v.Add("kind", "organization.kind_has_children", children)
+				return v.Err()
+			}
+		}
+		if in.Kind != old.Kind && in.Kind == OrgGeneralBranch {
+			// A 党总支 may hold branches only, not 党委 or other 党总支.
+			var n int
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM organizations WHERE parent_id = $1 AND kind IN ('committee', 'general_branch')",
+				id).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				var v model.Validation
+				v.Add("kind", "organization.kind_children_kind", n)
 				return v.Err()
 			}
 		}
