@@ -363,6 +363,11 @@ func TestTransferInFlow(t *testing.T) {
 func TestTransferRefusals(t *testing.T) {
 	z := trSetup(t)
 	m := z.member(t, 1, "吴九", z.a.ID)
+	with := func(edit func(*model.TransferInput)) model.TransferInput {
+		in := letter(model.TransferWithin, m.ID, z.b.ID, "")
+		edit(&in)
+		return in
+	}
 
 	cases := []struct {
 		name      string
@@ -375,12 +380,9 @@ func TestTransferRefusals(t *testing.T) {
 		{"unknown destination", letter(model.TransferWithin, m.ID, 99999, ""), model.EINVALID, "to_org_id", "field.unknown"},
 		{"unknown member", letter(model.TransferWithin, 99999, z.b.ID, ""), model.EINVALID, "member_id", "field.unknown"},
 		{"bad kind", letter("sideways", m.ID, z.b.ID, ""), model.EINVALID, "kind", "field.choose"},
-		{"bad month", func() model.TransferInput { in := letter(model.TransferWithin, m.ID, z.b.ID, ""); in.DuesPaidTo = "2021-13"; return in }(),
-			model.EINVALID, "dues_paid_to", "transfer.month_format"},
-		{"validity too long", func() model.TransferInput { in := letter(model.TransferWithin, m.ID, z.b.ID, ""); in.ValidDays = 91; return in }(),
-			model.EINVALID, "valid_days", "field.range"},
-		{"issued in the future", func() model.TransferInput { in := letter(model.TransferWithin, m.ID, z.b.ID, ""); in.IssuedOn = "2021-09-01"; return in }(),
-			model.EINVALID, "issued_on", "field.date_future"},
+		{"bad month", with(func(in *model.TransferInput) { in.DuesPaidTo = "2021-13" }), model.EINVALID, "dues_paid_to", "transfer.month_format"},
+		{"validity too long", with(func(in *model.TransferInput) { in.ValidDays = 91 }), model.EINVALID, "valid_days", "field.range"},
+		{"issued in the future", with(func(in *model.TransferInput) { in.IssuedOn = "2021-09-01" }), model.EINVALID, "issued_on", "field.date_future"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
