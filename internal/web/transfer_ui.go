@@ -478,8 +478,11 @@ func (s *Server) transferLetter(w http.ResponseWriter, r *http.Request) {
 	if p.Ethnicity == "" {
 		p.Ethnicity = "____"
 	}
-	if p.LetterNo == "" {
-		p.LetterNo = "______"
+	switch {
+	case p.LetterNo == "":
+		p.LetterNo = "第 ______ 号"
+	case !strings.HasSuffix(p.LetterNo, "号"):
+		p.LetterNo = "第 " + p.LetterNo + " 号"
 	}
 	if d, derr := time.Parse("2006-01", t.DuesPaidTo); derr == nil {
 		p.DuesYear, p.DuesMonth = strconv.Itoa(d.Year()), strconv.Itoa(int(d.Month()))
