@@ -372,7 +372,7 @@ func (s *Store) BranchCandidates(ctx context.Context, actor *model.Actor) (own, 
 	})
 	sort.Slice(jointK, func(i, j int) bool {
 		a, b := jointK[i], jointK[j]
-		if a.c.GridName != b.c.GridName {
+		if a.c.GridID != b.c.GridID {
 			return a.c.GridID < b.c.GridID
 		}
 		if a.c.IndustryID != b.c.IndustryID {

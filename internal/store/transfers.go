@@ -178,6 +178,9 @@ func (s *Store) createTransfer(ctx context.Context, tx *Tx, actor *model.Actor, 
 	}
 
 	if in.Kind == model.TransferIn && memberID == 0 {
+		if in.Member == nil {
+			return 0, v.Err() // member_id is required
+		}
 		// The arriving member is registered now, without an organization.
 		m := *in.Member
 		m.OrgID = 0
