@@ -234,7 +234,8 @@ func bumpOrgCount(ctx context.Context, tx *Tx, orgID int64, category, status str
 	if orgID == 0 {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO org_member_counts (org_id, category, status, n) VALUES ($1, $2, $3, $4)
+	_, err := tx.ExecContext(ctx, `INSERT INTO org_member_counts (org_id, org_path, category, status, n)
+		SELECT id, path, $2, $3, $4 FROM organizations WHERE id = $1
 		ON CONFLICT (org_id, category, status) DO UPDATE SET n = org_member_counts.n + excluded.n`, orgID, category, status, delta)
 	if err != nil {
 		return fmt.Errorf("store: member counters: %w", err)
@@ -470,16 +471,18 @@ func looksLikeID(s string) bool {
 }
 
 // memberWhere renders the filter and scope of a member list.
-func (s *Store) memberWhere(ctx context.Context, actor *model.Actor, f model.MemberFilter, args *[]any) ([]string, error) {
+// memberWhere also returns the organization subtree's path ("" without an
+// organization filter).
+func (s *Store) memberWhere(ctx context.Context, actor *model.Actor, f model.MemberFilter, args *[]any) ([]string, string, error) {
 	where := []string{memberScopeSQL(actor, args)}
+	var path string
 	if f.OrgID != 0 {
-		var p string
-		if err := s.readRow(ctx, "SELECT path FROM organizations WHERE id = $1", f.OrgID).Scan(&p); err != nil {
-			return nil, notFound(err, "organization")
+		if err := s.readRow(ctx, "SELECT path FROM organizations WHERE id = $1", f.OrgID).Scan(&path); err != nil {
+			return nil, "", notFound(err, "organization")
 		}
-		where = append(where, pathIn("m.org_path", []string{p}, args))
+		where = append(where, pathIn("m.org_path", []string{path}, args))
 	} else {
-		where = append(where, "m.org_id IS NOT NULL")
+		where = append(where, "m.org_path <> ''") // members in transit or gone have no organization
 	}
 	if f.EnterpriseID != 0 {
 		*args = append(*args, f.EnterpriseID)
@@ -513,19 +516,48 @@ func (s *Store) memberWhere(ctx context.Context, actor *model.Actor, f model.Mem
 			where = append(where, fmt.Sprintf("m.name >= $%d AND m.name < $%d", len(*args)-1, len(*args)))
 		}
 	}
-	return where, nil
+	return where, path, nil
+}
+
+// bigSubtree is the member count above which a list of an organization's
+// subtree walks the name index and filters by path, rather than collecting
+// the subtree by path and sorting it: sorting costs the subtree's size, the
+// walk about 20 × (all members ÷ subtree members) index entries.
+const bigSubtree = 20_000
+
+// memberListFrom picks the access path of a member list on SQLite, whose
+// planner cannot weigh a range on org_path against the pinyin order without
+// knowing the subtree's size; the counters tell it. PostgreSQL decides alone.
+func (s *Store) memberListFrom(ctx context.Context, f model.MemberFilter, path string) string {
+	if s.dialect.name != "sqlite" || strings.TrimSpace(f.Keyword) != "" || f.EnterpriseID != 0 {
+		return "members m"
+	}
+	if path == "" {
+		return "members m INDEXED BY members_name"
+	}
+	lo, hi := subtreeRange(path)
+	var n int
+	if err := s.readRow(ctx, "SELECT COALESCE(SUM(n), 0) FROM org_member_counts WHERE org_path >= $1 AND org_path < $2", lo, hi).Scan(&n); err != nil {
+		return "members m"
+	}
+	if n > bigSubtree {
+		return "members m INDEXED BY members_name"
+	}
+	return "members m INDEXED BY members_org"
 }
 
 // ListMembers pages through members in pinyin order of name.
 func (s *Store) ListMembers(ctx context.Context, actor *model.Actor, f model.MemberFilter) (model.MemberPage, error) {
 	var page model.MemberPage
 	var args []any
-	where, err := s.memberWhere(ctx, actor, f, &args)
+	where, path, err := s.memberWhere(ctx, actor, f, &args)
 	if err != nil {
 		return page, err
 	}
 	page.Items, page.NextCursor, page.PrevCursor, err = keysetPage(ctx, s, keysetQuery{
-		Select: "SELECT " + memberCols + ", m.sort_key" + memberFrom, Where: where, Args: args,
+		Select: "SELECT " + memberCols + ", m.sort_key FROM (%s) k JOIN members m ON m.id = k.id" +
+			" LEFT JOIN organizations o ON o.id = m.org_id LEFT JOIN enterprises e ON e.id = m.enterprise_id",
+		InnerFrom: s.memberListFrom(ctx, f, path), Where: where, Args: args,
 		KeyCol: "m.sort_key", KeyKind: 'b', Cursor: f.Cursor, Limit: f.Limit},
 		func(rows *sql.Rows) (model.Member, []byte, int64, error) {
 			var key []byte
@@ -538,7 +570,7 @@ func (s *Store) ListMembers(ctx context.Context, actor *model.Actor, f model.Mem
 // CountMembers counts the members matching f, up to limit.
 func (s *Store) CountMembers(ctx context.Context, actor *model.Actor, f model.MemberFilter, limit int) (n int, capped bool, err error) {
 	var args []any
-	where, err := s.memberWhere(ctx, actor, f, &args)
+	where, _, err := s.memberWhere(ctx, actor, f, &args)
 	if err != nil {
 		return 0, false, err
 	}

@@ -249,7 +249,8 @@ func (s *Store) UpdateOrganization(ctx context.Context, actor *model.Actor, id i
 		}
 		if newPath := ppath + strconv.FormatInt(id, 10) + "/"; newPath != old.Path {
 			for _, table := range []string{"organizations SET path = $1 || substr(path, $2) WHERE path LIKE $3",
-				"members SET org_path = $1 || substr(org_path, $2) WHERE org_path LIKE $3"} {
+				"members SET org_path = $1 || substr(org_path, $2) WHERE org_path LIKE $3",
+				"org_member_counts SET org_path = $1 || substr(org_path, $2) WHERE org_path LIKE $3"} {
 				if _, err := tx.ExecContext(ctx, "UPDATE "+table, newPath, len(old.Path)+1, old.Path+"%"); err != nil {
 					return fmt.Errorf("store: re-path organizations: %w", err)
 				}
@@ -699,8 +700,8 @@ func finishOrg(o model.Organization, founded, term sql.NullTime, years int) mode
 // ---- counts ----
 
 // OrgMemberCounts sums the member counters of an organization and all its
-// descendants: one range scan of the path index joined to a few counter
-// rows per organization, never a count over members.
+// descendants: one range scan of the counters' covering path index (a few
+// rows per organization), never a count over members.
 func (s *Store) OrgMemberCounts(ctx context.Context, orgID int64) (model.MemberCounts, error) {
 	c := model.MemberCounts{ByStatus: map[string]int{}}
 	var p string
@@ -708,8 +709,8 @@ func (s *Store) OrgMemberCounts(ctx context.Context, orgID int64) (model.MemberC
 		return c, notFound(err, "organization")
 	}
 	lo, hi := subtreeRange(p)
-	rows, err := s.readQuery(ctx, `SELECT c.category, c.status, SUM(c.n) FROM organizations o
-		JOIN org_member_counts c ON c.org_id = o.id WHERE o.path >= $1 AND o.path < $2 GROUP BY c.category, c.status`, lo, hi)
+	rows, err := s.readQuery(ctx, `SELECT category, status, SUM(n) FROM org_member_counts
+		WHERE org_path >= $1 AND org_path < $2 GROUP BY category, status`, lo, hi)
 	if err != nil {
 		return c, fmt.Errorf("store: member counts: %w", err)
 	}

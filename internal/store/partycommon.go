@@ -194,6 +194,11 @@ type keysetQuery struct {
 	Desc    bool
 	Cursor  string
 	Limit   int
+	// InnerFrom, when set, pages in two steps: the WHERE, ORDER BY and
+	// LIMIT apply to "SELECT id FROM InnerFrom" alone, and Select (holding
+	// one %s for that subquery) joins the other tables to the page's rows
+	// only, never to every row the sort looks at.
+	InnerFrom string
 }
 
 // keysetPage runs q and returns up to q.Limit items with cursors for the
@@ -235,11 +240,18 @@ func keysetPage[T any](ctx context.Context, s *Store, q keysetQuery, scan func(*
 		dir = "DESC"
 	}
 	args = append(args, q.Limit+1)
-	sqlText := q.Select
+	cond := ""
 	if len(where) > 0 {
-		sqlText += " WHERE " + strings.Join(where, " AND ")
+		cond = " WHERE " + strings.Join(where, " AND ")
 	}
-	sqlText += fmt.Sprintf(" ORDER BY %s %s, %s %s LIMIT $%d", q.KeyCol, dir, idColOf(q.KeyCol), dir, len(args))
+	order := fmt.Sprintf(" ORDER BY %s %s, %s %s", q.KeyCol, dir, idColOf(q.KeyCol), dir)
+	var sqlText string
+	if q.InnerFrom != "" {
+		inner := fmt.Sprintf("SELECT %s AS id FROM %s%s%s LIMIT $%d", idColOf(q.KeyCol), q.InnerFrom, cond, order, len(args))
+		sqlText = fmt.Sprintf(q.Select, inner) + order
+	} else {
+		sqlText = q.Select + cond + order + fmt.Sprintf(" LIMIT $%d", len(args))
+	}
 	rows, err := s.readQuery(ctx, sqlText, args...)
 	if err != nil {
 		return nil, "", "", fmt.Errorf("store: list: %w", err)

@@ -82,8 +82,8 @@ CREATE TABLE members (
 );
 CREATE UNIQUE INDEX members_id_index ON members (id_index);
 CREATE INDEX members_phone ON members (phone_index) WHERE phone_index <> '';
-CREATE INDEX members_name ON members (sort_key, id, org_path);
-CREATE INDEX members_org ON members (org_path, sort_key, id);
+CREATE INDEX members_name ON members (sort_key, id, org_path, category, status);
+CREATE INDEX members_org ON members (org_path, sort_key, id, category, status);
 CREATE INDEX members_org_id ON members (org_id);
 CREATE INDEX members_name_text ON members (name);
 CREATE INDEX members_enterprise ON members (enterprise_id, category) WHERE enterprise_id IS NOT NULL;
@@ -92,11 +92,14 @@ CREATE INDEX members_enterprise ON members (enterprise_id, category) WHERE enter
 -- member's write transaction: subtree totals read counters, not members.
 CREATE TABLE org_member_counts (
     org_id   INTEGER NOT NULL REFERENCES organizations (id),
+    org_path TEXT NOT NULL,
     category TEXT NOT NULL,
     status   TEXT NOT NULL,
     n        INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (org_id, category, status)
 );
+-- Subtree totals are a range scan of this covering index.
+CREATE INDEX org_member_counts_path ON org_member_counts (org_path, category, status, n);
 
 -- Party posts (书记, 副书记, 组织委员, 宣传委员, 纪检委员) held by members.
 CREATE TABLE org_posts (
