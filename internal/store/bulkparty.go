@@ -223,7 +223,19 @@ func (s *Store) BulkLoadParty(ctx context.Context, orgs []BulkOrg, n int, member
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	subtree := map[countKey]int{}
+	for k, v := range counts {
+		for _, id := range pathIDs(paths[k.org-base-1]) {
+			subtree[countKey{id, k.category, k.status}] += v
+		}
+	}
 	return s.InTx(ctx, func(tx *Tx) error {
+		for k, v := range subtree {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO org_subtree_counts (org_id, category, status, n) VALUES ($1, $2, $3, $4)",
+				k.org, k.category, k.status, v); err != nil {
+				return fmt.Errorf("store: bulk counters: %w", err)
+			}
+		}
 		for k, v := range counts {
 			if _, err := tx.ExecContext(ctx, "INSERT INTO org_member_counts (org_id, org_path, category, status, n) VALUES ($1, $2, $3, $4, $5)",
 				k.org, paths[k.org-base-1], k.category, k.status, v); err != nil {

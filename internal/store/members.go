@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -229,18 +230,49 @@ func (s *Store) duplicateID(ctx context.Context, q queryer, actor *model.Actor, 
 	return model.FieldConflict("id_number", "member.duplicate_id")
 }
 
-// bumpOrgCount moves one member in or out of an organization's counters.
+// bumpOrgCount moves one member in or out of an organization's counters
+// and the subtree counters of the organization and all its ancestors.
 func bumpOrgCount(ctx context.Context, tx *Tx, orgID int64, category, status string, delta int) error {
 	if orgID == 0 {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO org_member_counts (org_id, org_path, category, status, n)
-		SELECT id, path, $2, $3, $4 FROM organizations WHERE id = $1
-		ON CONFLICT (org_id, category, status) DO UPDATE SET n = org_member_counts.n + excluded.n`, orgID, category, status, delta)
-	if err != nil {
+	var path string
+	if err := tx.QueryRowContext(ctx, "SELECT path FROM organizations WHERE id = $1", orgID).Scan(&path); err != nil {
 		return fmt.Errorf("store: member counters: %w", err)
 	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO org_member_counts (org_id, org_path, category, status, n) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (org_id, category, status) DO UPDATE SET n = org_member_counts.n + excluded.n`, orgID, path, category, status, delta); err != nil {
+		return fmt.Errorf("store: member counters: %w", err)
+	}
+	return bumpSubtree(ctx, tx, pathIDs(path), map[[2]string]int{{category, status}: delta})
+}
+
+// bumpSubtree adds deltas (by category and status) to the subtree counters
+// of the given organizations.
+func bumpSubtree(ctx context.Context, tx *Tx, orgs []int64, deltas map[[2]string]int) error {
+	for _, id := range orgs {
+		for k, d := range deltas {
+			if d == 0 {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO org_subtree_counts (org_id, category, status, n) VALUES ($1, $2, $3, $4)
+				ON CONFLICT (org_id, category, status) DO UPDATE SET n = org_subtree_counts.n + excluded.n`, id, k[0], k[1], d); err != nil {
+				return fmt.Errorf("store: subtree counters: %w", err)
+			}
+		}
+	}
 	return nil
+}
+
+// pathIDs returns the organization ids of a materialized path, root first.
+func pathIDs(path string) []int64 {
+	var ids []int64
+	for _, part := range strings.Split(strings.Trim(path, "/"), "/") {
+		if id, err := strconv.ParseInt(part, 10, 64); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 // insertMember stores a validated member; org may be 0 for a member
@@ -535,9 +567,8 @@ func (s *Store) memberListFrom(ctx context.Context, f model.MemberFilter, path s
 	if path == "" {
 		return "members m INDEXED BY members_name"
 	}
-	lo, hi := subtreeRange(path)
 	var n int
-	if err := s.readRow(ctx, "SELECT COALESCE(SUM(n), 0) FROM org_member_counts WHERE org_path >= $1 AND org_path < $2", lo, hi).Scan(&n); err != nil {
+	if err := s.readRow(ctx, "SELECT COALESCE(SUM(n), 0) FROM org_subtree_counts WHERE org_id = $1", f.OrgID).Scan(&n); err != nil {
 		return "members m"
 	}
 	if n > bigSubtree {

@@ -248,6 +248,9 @@ func (s *Store) UpdateOrganization(ctx context.Context, actor *model.Actor, id i
 			return model.Errorf(model.ECONFLICT, "error.stale", old.Version)
 		}
 		if newPath := ppath + strconv.FormatInt(id, 10) + "/"; newPath != old.Path {
+			if err := moveSubtreeCounts(ctx, tx, id, old.Path, newPath); err != nil {
+				return err
+			}
 			for _, table := range []string{"organizations SET path = $1 || substr(path, $2) WHERE path LIKE $3",
 				"members SET org_path = $1 || substr(org_path, $2) WHERE org_path LIKE $3",
 				"org_member_counts SET org_path = $1 || substr(org_path, $2) WHERE org_path LIKE $3"} {
@@ -443,6 +446,34 @@ func (s *Store) EndCoverage(ctx context.Context, actor *model.Actor, orgID, cove
 		return tx.Audit(ctx, actor, Change{Action: "organization.uncover", Entity: "organization", EntityID: orgID,
 			After: map[string]any{"coverage_id": coverageID, "until": d.Format("2006-01-02")}})
 	})
+}
+
+// moveSubtreeCounts moves an organization's subtree totals from its old
+// ancestors to its new ones when it changes parent.
+func moveSubtreeCounts(ctx context.Context, tx *Tx, id int64, oldPath, newPath string) error {
+	rows, err := tx.QueryContext(ctx, "SELECT category, status, n FROM org_subtree_counts WHERE org_id = $1", id)
+	if err != nil {
+		return fmt.Errorf("store: move counters: %w", err)
+	}
+	plus, minus := map[[2]string]int{}, map[[2]string]int{}
+	for rows.Next() {
+		var cat, st string
+		var n int
+		if err := rows.Scan(&cat, &st, &n); err != nil {
+			rows.Close()
+			return err
+		}
+		plus[[2]string{cat, st}], minus[[2]string{cat, st}] = n, -n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	oldUp, newUp := pathIDs(oldPath), pathIDs(newPath)
+	if err := bumpSubtree(ctx, tx, oldUp[:len(oldUp)-1], minus); err != nil {
+		return err
+	}
+	return bumpSubtree(ctx, tx, newUp[:len(newUp)-1], plus)
 }
 
 // civilDate is the calendar date of t in Asia/Shanghai, as a UTC midnight.
@@ -700,17 +731,15 @@ func finishOrg(o model.Organization, founded, term sql.NullTime, years int) mode
 // ---- counts ----
 
 // OrgMemberCounts sums the member counters of an organization and all its
-// descendants: one range scan of the counters' covering path index (a few
-// rows per organization), never a count over members.
+// descendants: the few rolled-up counter rows of the organization, never a
+// count over members or over its branches.
 func (s *Store) OrgMemberCounts(ctx context.Context, orgID int64) (model.MemberCounts, error) {
 	c := model.MemberCounts{ByStatus: map[string]int{}}
-	var p string
-	if err := s.readRow(ctx, "SELECT path FROM organizations WHERE id = $1", orgID).Scan(&p); err != nil {
+	var exists int
+	if err := s.readRow(ctx, "SELECT 1 FROM organizations WHERE id = $1", orgID).Scan(&exists); err != nil {
 		return c, notFound(err, "organization")
 	}
-	lo, hi := subtreeRange(p)
-	rows, err := s.readQuery(ctx, `SELECT category, status, SUM(n) FROM org_member_counts
-		WHERE org_path >= $1 AND org_path < $2 GROUP BY category, status`, lo, hi)
+	rows, err := s.readQuery(ctx, "SELECT category, status, n FROM org_subtree_counts WHERE org_id = $1", orgID)
 	if err != nil {
 		return c, fmt.Errorf("store: member counts: %w", err)
 	}

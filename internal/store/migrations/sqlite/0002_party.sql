@@ -98,8 +98,18 @@ CREATE TABLE org_member_counts (
     n        INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (org_id, category, status)
 );
--- Subtree totals are a range scan of this covering index.
 CREATE INDEX org_member_counts_path ON org_member_counts (org_path, category, status, n);
+
+-- The same counters rolled up: each organization's row counts its whole
+-- subtree, kept for every ancestor in the member's transaction, so a 党委's
+-- totals are a few rows however many branches it has.
+CREATE TABLE org_subtree_counts (
+    org_id   INTEGER NOT NULL REFERENCES organizations (id),
+    category TEXT NOT NULL,
+    status   TEXT NOT NULL,
+    n        INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (org_id, category, status)
+);
 
 -- Party posts (书记, 副书记, 组织委员, 宣传委员, 纪检委员) held by members.
 CREATE TABLE org_posts (

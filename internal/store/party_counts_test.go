@@ -1,0 +1,112 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"redgrid/internal/gen"
+	"redgrid/internal/model"
+	"redgrid/internal/store"
+	"redgrid/internal/storetest"
+)
+
+// checkCounters compares every organization's per-organization and subtree
+// counters with a direct count of the members rows.
+func checkCounters(t *testing.T, s *store.Store) {
+	t.Helper()
+	rows, err := s.R.Query(`SELECT o.id, o.code,
+		(SELECT COUNT(*) FROM members m WHERE m.org_id = o.id),
+		(SELECT COALESCE(SUM(n), 0) FROM org_member_counts c WHERE c.org_id = o.id),
+		(SELECT COUNT(*) FROM members m WHERE m.org_path LIKE o.path || '%'),
+		(SELECT COALESCE(SUM(n), 0) FROM org_subtree_counts c WHERE c.org_id = o.id)
+		FROM organizations o ORDER BY o.id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var code string
+		var own, ownC, sub, subC int
+		if err := rows.Scan(&id, &code, &own, &ownC, &sub, &subC); err != nil {
+			t.Fatal(err)
+		}
+		if own != ownC || sub != subC {
+			t.Errorf("%s: %d members (counter %d), %d in subtree (counter %d)", code, own, ownC, sub, subC)
+		}
+	}
+}
+
+func TestSubtreeCountersFollowWritesAndMoves(t *testing.T) {
+	s, _ := storetest.Open(t)
+	ctx := context.Background()
+	mk := func(code, kind string, parent int64) model.Organization {
+		o, err := s.CreateOrganization(ctx, model.System, store.OrganizationInput{Code: code, Name: code + "党组织", Kind: kind, ParentID: parent})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	top := mk("TOP", "党委", 0)
+	a := mk("A", "党委", top.ID)
+	b := mk("B", "党委", top.ID)
+	ga := mk("GA", "党总支", a.ID)
+	br := mk("BR", "党支部", ga.ID)
+	seq := 0
+	add := func(org int64, cat string) model.Member {
+		seq++
+		in := model.MemberInput{Name: "党员", IDNumber: gen.IDNumberSeq("330784", storetest.Epoch.AddDate(-30, 0, seq), 1),
+			Category: cat, OrgID: org, AdmittedOn: "2020-01-01"}
+		m, err := s.CreateMember(ctx, model.System, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	for range 4 {
+		add(br.ID, model.CategoryFull)
+	}
+	p := add(br.ID, model.CategoryProbationary)
+	add(ga.ID, model.CategoryFull)
+	checkCounters(t, s)
+	if c, _ := s.OrgMemberCounts(ctx, top.ID); c.Full != 5 || c.Probationary != 1 || c.Total != 6 {
+		t.Fatalf("top counts %+v", c)
+	}
+
+	// Status and category changes move between counters.
+	sec, err := s.RevealMember(ctx, model.System, p.ID, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := store.MemberInputOf(p, sec)
+	in.Status = model.MemberLost
+	if _, err := s.UpdateMember(ctx, model.System, p.ID, in, p.Version); err != nil {
+		t.Fatal(err)
+	}
+	checkCounters(t, s)
+	if c, _ := s.OrgMemberCounts(ctx, a.ID); c.Probationary != 0 || c.ByStatus[model.MemberLost] != 1 || c.Total != 6 {
+		t.Fatalf("after status change %+v", c)
+	}
+
+	// Moving the general branch under B moves its subtree's totals.
+	gin := store.OrganizationInputOf(ga)
+	gin.ParentID = b.ID
+	if _, err := s.UpdateOrganization(ctx, model.System, ga.ID, gin); err != nil {
+		t.Fatal(err)
+	}
+	checkCounters(t, s)
+	ca, _ := s.OrgMemberCounts(ctx, a.ID)
+	cb, _ := s.OrgMemberCounts(ctx, b.ID)
+	ct, _ := s.OrgMemberCounts(ctx, top.ID)
+	if ca.Total != 0 || cb.Total != 6 || ct.Total != 6 {
+		t.Fatalf("after move: A %+v, B %+v, top %+v", ca, cb, ct)
+	}
+}
+
+func TestBulkCountersMatchRows(t *testing.T) {
+	s, _ := storetest.Open(t)
+	if err := gen.Run(context.Background(), s, gen.Options{Enterprises: 50, Grids: 3, Seed: 9, Orgs: 300, Members: 2000}, nil); err != nil {
+		t.Fatal(err)
+	}
+	checkCounters(t, s)
+}
