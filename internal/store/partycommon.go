@@ -1,12 +1,14 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"redgrid/internal/model"
 )
@@ -223,6 +225,13 @@ func keysetPage[T any](ctx context.Context, s *Store, q keysetQuery, scan func(*
 		var k any = cur.K
 		switch q.KeyKind {
 		case 's':
+			// Text keys come back from the client: bytes no text column
+			// may hold (invalid UTF-8, NUL) make a bad cursor, not a
+			// database error.
+			if !utf8.Valid(cur.K) || bytes.IndexByte(cur.K, 0) >= 0 {
+				return nil, "", "", &model.Error{Code: model.EINVALID, Key: "error.validation",
+					Fields: map[string]model.FieldError{"cursor": {Key: "field.cursor"}}}
+			}
 			k = string(cur.K)
 		case 'n':
 			k = cur.N
