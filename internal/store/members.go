@@ -168,7 +168,7 @@ func (s *Store) validateMember(ctx context.Context, q queryer, actor *model.Acto
 			v.Add("org_id", "field.required")
 		}
 	} else {
-		err := q.QueryRowContext(ctx, "SELECT path FROM organizations WHERE id = $1", in.OrgID).Scan(&r.orgPath)
+		err := q.QueryRowContext(ctx, "SELECT path FROM organizations WHERE id = $1"+s.forShare(), in.OrgID).Scan(&r.orgPath)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			v.Add("org_id", "field.unknown")
@@ -613,7 +613,7 @@ func setMemberOrg(ctx context.Context, tx *Tx, memberID, orgID int64) error {
 	}
 	path := ""
 	if orgID != 0 {
-		if err := tx.QueryRowContext(ctx, "SELECT path FROM organizations WHERE id = $1", orgID).Scan(&path); err != nil {
+		if err := tx.QueryRowContext(ctx, "SELECT path FROM organizations WHERE id = $1"+tx.s.forShare(), orgID).Scan(&path); err != nil {
 			return notFound(err, "organization")
 		}
 	}

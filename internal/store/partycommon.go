@@ -107,6 +107,26 @@ func memberScopeSQL(actor *model.Actor, args *[]any) string {
 	return "(" + strings.Join(conds, " OR ") + ")"
 }
 
+// forShare ends a read of an organization's path inside a write that copies
+// it (a member's org_path, a child's path). On PostgreSQL the row lock waits
+// for a concurrent move of the organization and then reads the moved path,
+// where a plain read would copy the old one after the move had re-pathed
+// everything committed. SQLite's single writer already orders the two.
+func (s *Store) forShare() string {
+	if s.dialect.name == "postgres" {
+		return " FOR SHARE"
+	}
+	return ""
+}
+
+// forUpdateOf locks the rows of alias read by an edit that re-paths them.
+func (s *Store) forUpdateOf(alias string) string {
+	if s.dialect.name == "postgres" {
+		return " FOR UPDATE OF " + alias
+	}
+	return ""
+}
+
 // canManageOrg reports whether the actor may write in the organization at
 // path: admins anywhere, secretaries in their subtrees.
 func canManageOrg(actor *model.Actor, path string) bool {
