@@ -169,7 +169,7 @@ func (s *Store) validateMember(ctx context.Context, q queryer, actor *model.Acto
 			v.Add("org_id", "field.required")
 		}
 	} else {
-		err := q.QueryRowContext(ctx, "SELECT path FROM organizations WHERE id = $1", in.OrgID).Scan(&r.orgPath)
+		err := q.QueryRowContext(ctx, "SELECT path FROM organizations WHERE id = $1"+s.forShare(), in.OrgID).Scan(&r.orgPath)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			v.Add("org_id", "field.unknown")
@@ -326,9 +326,23 @@ func (s *Store) CreateMember(ctx context.Context, actor *model.Actor, in model.M
 	return s.Member(ctx, model.System, id)
 }
 
+// MemberEdit tunes UpdateMember.
+type MemberEdit struct {
+	// ClearPhone deletes the stored phone; without it an empty Phone keeps
+	// the stored one.
+	ClearPhone bool
+}
+
 // UpdateMember edits a member with optimistic locking. The organization
 // changes only through a transfer, so in.OrgID must be the current one (or 0).
-func (s *Store) UpdateMember(ctx context.Context, actor *model.Actor, id int64, in model.MemberInput, version int) (model.Member, error) {
+// An empty IDNumber or Phone keeps the stored value: it is decrypted inside
+// the transaction to check the record again, which is not a reveal and is
+// not recorded as one. Deleting the phone takes MemberEdit.ClearPhone.
+func (s *Store) UpdateMember(ctx context.Context, actor *model.Actor, id int64, in model.MemberInput, version int, opts ...MemberEdit) (model.Member, error) {
+	var opt MemberEdit
+	for _, o := range opts {
+		opt.ClearPhone = opt.ClearPhone || o.ClearPhone
+	}
 	err := s.InTx(ctx, func(tx *Tx) error {
 		old, err := s.member(ctx, tx, actor, id)
 		if err != nil {
@@ -351,6 +365,20 @@ func (s *Store) UpdateMember(ctx context.Context, actor *model.Actor, id int64, 
 			return v.Err()
 		}
 		in.OrgID = old.OrgID
+		keepID := strings.TrimSpace(in.IDNumber) == ""
+		keepPhone := strings.TrimSpace(in.Phone) == "" && !opt.ClearPhone
+		if keepID || keepPhone {
+			sec, err := s.memberSecret(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			if keepID {
+				in.IDNumber = sec.IDNumber
+			}
+			if keepPhone {
+				in.Phone = sec.Phone
+			}
+		}
 		r, err := s.validateMember(ctx, tx, model.System, in, false)
 		if err != nil {
 			return err
@@ -468,25 +496,35 @@ func (s *Store) RevealMember(ctx context.Context, actor *model.Actor, id int64, 
 		if !s.CanManageMember(ctx, actor, m) {
 			return model.Errorf(model.EFORBIDDEN, "member.reveal_forbidden")
 		}
-		var idEnc, phoneEnc string
-		if err := tx.QueryRowContext(ctx, "SELECT id_enc, phone_enc FROM members WHERE id = $1", id).Scan(&idEnc, &phoneEnc); err != nil {
+		if sec, err = s.memberSecret(ctx, tx, id); err != nil {
 			return err
-		}
-		keys, err := s.keys()
-		if err != nil {
-			return err
-		}
-		if sec.IDNumber, err = keys.DecryptField(fieldIDNumber, idEnc); err != nil {
-			return fmt.Errorf("store: decrypt member %d: %w", id, err)
-		}
-		if phoneEnc != "" {
-			if sec.Phone, err = keys.DecryptField(fieldPhone, phoneEnc); err != nil {
-				return fmt.Errorf("store: decrypt member %d: %w", id, err)
-			}
 		}
 		return tx.Audit(ctx, actor, Change{Action: "member.reveal", Entity: "member", EntityID: id, Reason: strings.TrimSpace(reason)})
 	})
 	return sec, err
+}
+
+// memberSecret decrypts a member's stored ID number and phone. Callers
+// decide who may see them; RevealMember records that someone did.
+func (s *Store) memberSecret(ctx context.Context, q queryer, id int64) (model.MemberSecret, error) {
+	var sec model.MemberSecret
+	var idEnc, phoneEnc string
+	if err := q.QueryRowContext(ctx, "SELECT id_enc, phone_enc FROM members WHERE id = $1", id).Scan(&idEnc, &phoneEnc); err != nil {
+		return sec, notFound(err, "member")
+	}
+	keys, err := s.keys()
+	if err != nil {
+		return sec, err
+	}
+	if sec.IDNumber, err = keys.DecryptField(fieldIDNumber, idEnc); err != nil {
+		return sec, fmt.Errorf("store: decrypt member %d: %w", id, err)
+	}
+	if phoneEnc != "" {
+		if sec.Phone, err = keys.DecryptField(fieldPhone, phoneEnc); err != nil {
+			return sec, fmt.Errorf("store: decrypt member %d: %w", id, err)
+		}
+	}
+	return sec, nil
 }
 
 // looksLikeID reports whether a keyword is a whole ID number.
@@ -638,7 +676,7 @@ func setMemberOrg(ctx context.Context, tx *Tx, memberID, orgID int64) error {
 	}
 	path := ""
 	if orgID != 0 {
-		if err := tx.QueryRowContext(ctx, "SELECT path FROM organizations WHERE id = $1", orgID).Scan(&path); err != nil {
+		if err := tx.QueryRowContext(ctx, "SELECT path FROM organizations WHERE id = $1"+tx.s.forShare(), orgID).Scan(&path); err != nil {
 			return notFound(err, "organization")
 		}
 	}

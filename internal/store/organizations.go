@@ -127,7 +127,7 @@ func (s *Store) validateOrganization(ctx context.Context, q queryer, in *Organiz
 		return "", founded, term, v.Err()
 	}
 	var pkind string
-	err = q.QueryRowContext(ctx, "SELECT kind, path FROM organizations WHERE id = $1", in.ParentID).Scan(&pkind, &parentPath)
+	err = q.QueryRowContext(ctx, "SELECT kind, path FROM organizations WHERE id = $1"+s.forShare(), in.ParentID).Scan(&pkind, &parentPath)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		v.Add("parent_id", "field.unknown")
@@ -190,7 +190,7 @@ func nullInt(n int) any {
 // it re-paths its subtree and its members.
 func (s *Store) UpdateOrganization(ctx context.Context, actor *model.Actor, id int64, in OrganizationInput) (model.Organization, error) {
 	err := s.InTx(ctx, func(tx *Tx) error {
-		old, err := scanOrganization(tx.QueryRowContext(ctx, "SELECT "+orgCols+orgFrom+" WHERE o.id = $1", id))
+		old, err := scanOrganization(tx.QueryRowContext(ctx, "SELECT "+orgCols+orgFrom+" WHERE o.id = $1"+s.forUpdateOf("o"), id))
 		if err != nil {
 			return notFound(err, "organization")
 		}

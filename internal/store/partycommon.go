@@ -1,12 +1,14 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"redgrid/internal/model"
 )
@@ -103,6 +105,26 @@ func memberScopeSQL(actor *model.Actor, args *[]any) string {
 		return "FALSE"
 	}
 	return "(" + strings.Join(conds, " OR ") + ")"
+}
+
+// forShare ends a read of an organization's path inside a write that copies
+// it (a member's org_path, a child's path). On PostgreSQL the row lock waits
+// for a concurrent move of the organization and then reads the moved path,
+// where a plain read would copy the old one after the move had re-pathed
+// everything committed. SQLite's single writer already orders the two.
+func (s *Store) forShare() string {
+	if s.dialect.name == "postgres" {
+		return " FOR SHARE"
+	}
+	return ""
+}
+
+// forUpdateOf locks the rows of alias read by an edit that re-paths them.
+func (s *Store) forUpdateOf(alias string) string {
+	if s.dialect.name == "postgres" {
+		return " FOR UPDATE OF " + alias
+	}
+	return ""
 }
 
 // canManageOrg reports whether the actor may write in the organization at
@@ -228,6 +250,13 @@ func keysetPage[T any](ctx context.Context, s *Store, q keysetQuery, scan func(*
 		var k any = cur.K
 		switch q.KeyKind {
 		case 's':
+			// Text keys come back from the client: bytes no text column
+			// may hold (invalid UTF-8, NUL) make a bad cursor, not a
+			// database error.
+			if !utf8.Valid(cur.K) || bytes.IndexByte(cur.K, 0) >= 0 {
+				return nil, "", "", &model.Error{Code: model.EINVALID, Key: "error.validation",
+					Fields: map[string]model.FieldError{"cursor": {Key: "field.cursor"}}}
+			}
 			k = string(cur.K)
 		case 'n':
 			k = cur.N

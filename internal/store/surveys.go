@@ -32,6 +32,18 @@ func scanSurvey(sc interface{ Scan(...any) error }, extra ...any) (model.Survey,
 	return v, err
 }
 
+// surveyScopeSQL restricts surveys (through their enterprise, alias e) to
+// the actor's enterprise scope without the department staff's read-all:
+// surveys are party data, and departments hold no party permission.
+func surveyScopeSQL(actor *model.Actor, args *[]any) string {
+	if actor.Scope.All {
+		return "TRUE"
+	}
+	a := *actor
+	a.Scope.AllRead = false
+	return enterpriseScopeSQL(&a, args)
+}
+
 type surveyRow struct {
 	in                                model.SurveyInput
 	phoneEnc, phoneIndex, phoneMasked string
@@ -65,7 +77,7 @@ func (s *Store) validateSurvey(ctx context.Context, q queryer, actor *model.Acto
 		args := []any{in.EnterpriseID}
 		var n int
 		if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM enterprises e WHERE e.id = $1 AND e.deleted_at IS NULL AND "+
-			enterpriseScopeSQL(actor, &args), args...).Scan(&n); err != nil {
+			surveyScopeSQL(actor, &args), args...).Scan(&n); err != nil {
 			return r, err
 		}
 		if n == 0 {
@@ -201,14 +213,14 @@ func (s *Store) Survey(ctx context.Context, actor *model.Actor, id int64) (model
 
 func (s *Store) survey(ctx context.Context, q queryer, actor *model.Actor, id int64) (model.Survey, error) {
 	args := []any{id}
-	v, err := scanSurvey(q.QueryRowContext(ctx, "SELECT "+surveyCols+surveyFrom+" WHERE v.id = $1 AND "+enterpriseScopeSQL(actor, &args), args...))
+	v, err := scanSurvey(q.QueryRowContext(ctx, "SELECT "+surveyCols+surveyFrom+" WHERE v.id = $1 AND "+surveyScopeSQL(actor, &args), args...))
 	return v, notFound(err, "survey")
 }
 
 // ListSurveys pages through survey records in the actor's enterprise scope.
 func (s *Store) ListSurveys(ctx context.Context, actor *model.Actor, f model.SurveyFilter) (items []model.Survey, next, prev string, err error) {
 	var args []any
-	where := []string{enterpriseScopeSQL(actor, &args)}
+	where := []string{surveyScopeSQL(actor, &args)}
 	if f.EnterpriseID != 0 {
 		args = append(args, f.EnterpriseID)
 		where = append(where, fmt.Sprintf("v.enterprise_id = $%d", len(args)))
@@ -320,7 +332,7 @@ func (s *Store) ConvertSurvey(ctx context.Context, actor *model.Actor, id int64,
 // a unit of a joint branch, grouped by grid and industry (联合党支部 candidates).
 func (s *Store) BranchCandidates(ctx context.Context, actor *model.Actor) (own, joint []model.BranchCandidate, err error) {
 	var args []any
-	scope := enterpriseScopeSQL(actor, &args)
+	scope := surveyScopeSQL(actor, &args)
 	q := `SELECT e.id, e.name, e.grid_id, g.name, e.industry_id, i.name, x.registered, x.surveyed,
 		COALESCE((SELECT o.name FROM org_coverage cv JOIN organizations o ON o.id = cv.org_id
 			WHERE cv.enterprise_id = e.id AND cv.until IS NULL ORDER BY cv.id LIMIT 1), ''),

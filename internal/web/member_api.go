@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"redgrid/internal/model"
 	"redgrid/internal/store"
@@ -225,11 +226,17 @@ func (s *Server) apiMemberUpdate(w http.ResponseWriter, r *http.Request) {
 	if byCode {
 		in.EnterpriseID, err = s.resolveEmployer(r.Context(), *p.EnterpriseUSCC)
 	}
-	if err == nil {
-		err = s.keepSecrets(r.Context(), ri.sess.actor, m.ID, &in, p.IDNumber == nil, p.Phone == nil)
+	// Absent personal data is kept by the store without a reveal; an
+	// explicit empty phone deletes it, an explicit empty ID number is an
+	// error as on create.
+	if err == nil && p.IDNumber != nil && strings.TrimSpace(*p.IDNumber) == "" {
+		var v model.Validation
+		v.Add("id_number", "field.required")
+		err = v.Err()
 	}
 	if err == nil {
-		m, err = s.store.UpdateMember(r.Context(), ri.sess.actor, m.ID, in, *p.Version)
+		edit := store.MemberEdit{ClearPhone: p.Phone != nil && strings.TrimSpace(*p.Phone) == ""}
+		m, err = s.store.UpdateMember(r.Context(), ri.sess.actor, m.ID, in, *p.Version, edit)
 		err = s.memberFieldErrors(r, err, "enterprise_uscc", byCode, false)
 	}
 	if err != nil {

@@ -31,11 +31,6 @@ func (s *Server) memberRoutes() {
 	s.handle("POST", "/api/v1/members/{id}/reveal", auth.PermMemberWrite, s.apiMemberReveal)
 }
 
-// revealEditReason is the audit reason recorded when an edit keeps the
-// stored ID number or phone: the server decrypts them to save the record
-// again, and says so.
-const revealEditReason = "edit"
-
 // educationCodes names the i18n key of each 学历 (the stored values are Chinese).
 var educationCodes = map[string]string{
 	"研究生": "postgraduate", "大学本科": "bachelor", "大学专科": "college",
@@ -539,25 +534,6 @@ func (s *Server) memberEdit(w http.ResponseWriter, r *http.Request) {
 	s.renderMemberForm(w, r, http.StatusOK, &m, &Form{Values: s.memberFormValues(r.Context(), m)}, false)
 }
 
-// keepSecrets fills an empty ID number or phone with the stored value,
-// decrypted for the purpose (and recorded as such).
-func (s *Server) keepSecrets(ctx context.Context, actor *model.Actor, id int64, in *model.MemberInput, keepID, keepPhone bool) error {
-	if !keepID && !keepPhone {
-		return nil
-	}
-	sec, err := s.store.RevealMember(ctx, actor, id, revealEditReason)
-	if err != nil {
-		return err
-	}
-	if keepID {
-		in.IDNumber = sec.IDNumber
-	}
-	if keepPhone {
-		in.Phone = sec.Phone
-	}
-	return nil
-}
-
 func (s *Server) memberUpdate(w http.ResponseWriter, r *http.Request) {
 	ri := info(r)
 	m, err := s.managedMember(r)
@@ -571,12 +547,11 @@ func (s *Server) memberUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in.OrgID = 0 // the organization changes only by transfer
-	keepPhone := strings.TrimSpace(in.Phone) == "" && r.PostFormValue("phone_clear") != "1"
-	err = s.keepSecrets(r.Context(), ri.sess.actor, m.ID, &in, strings.TrimSpace(in.IDNumber) == "", keepPhone)
-	if err == nil {
-		_, err = s.store.UpdateMember(r.Context(), ri.sess.actor, m.ID, in, version)
-		err = s.memberFieldErrors(r, err, "employer_uscc", true, overrideMissing)
-	}
+	// An empty ID number or phone keeps the stored value (the store checks
+	// it again without revealing it); the phone goes only when asked.
+	edit := store.MemberEdit{ClearPhone: strings.TrimSpace(in.Phone) == "" && r.PostFormValue("phone_clear") == "1"}
+	_, err = s.store.UpdateMember(r.Context(), ri.sess.actor, m.ID, in, version, edit)
+	err = s.memberFieldErrors(r, err, "employer_uscc", true, overrideMissing)
 	if err != nil {
 		s.memberFormFailed(w, r, &m, err)
 		return
