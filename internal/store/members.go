@@ -169,6 +169,9 @@ func (s *Store) validateMember(ctx context.Context, q queryer, actor *model.Acto
 			v.Add("org_id", "field.required")
 		}
 	} else {
+		if err := s.lockTree(ctx, q, false); err != nil {
+			return r, err
+		}
 		err := q.QueryRowContext(ctx, "SELECT path FROM organizations WHERE id = $1"+s.forShare(), in.OrgID).Scan(&r.orgPath)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
@@ -235,6 +238,9 @@ func (s *Store) duplicateID(ctx context.Context, q queryer, actor *model.Actor, 
 func bumpOrgCount(ctx context.Context, tx *Tx, orgID int64, category, status string, delta int) error {
 	if orgID == 0 {
 		return nil
+	}
+	if err := tx.s.lockTree(ctx, tx, false); err != nil {
+		return err
 	}
 	var path string
 	if err := tx.QueryRowContext(ctx, "SELECT path FROM organizations WHERE id = $1", orgID).Scan(&path); err != nil {
@@ -676,6 +682,9 @@ func setMemberOrg(ctx context.Context, tx *Tx, memberID, orgID int64) error {
 	}
 	path := ""
 	if orgID != 0 {
+		if err := tx.s.lockTree(ctx, tx, false); err != nil {
+			return err
+		}
 		if err := tx.QueryRowContext(ctx, "SELECT path FROM organizations WHERE id = $1"+tx.s.forShare(), orgID).Scan(&path); err != nil {
 			return notFound(err, "organization")
 		}

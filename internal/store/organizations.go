@@ -146,6 +146,9 @@ func (s *Store) validateOrganization(ctx context.Context, q queryer, in *Organiz
 func (s *Store) CreateOrganization(ctx context.Context, actor *model.Actor, in OrganizationInput) (model.Organization, error) {
 	var id int64
 	err := s.InTx(ctx, func(tx *Tx) error {
+		if err := s.lockTree(ctx, tx, false); err != nil {
+			return err
+		}
 		ppath, founded, term, err := s.validateOrganization(ctx, tx, &in, 0)
 		if err != nil {
 			return err
@@ -190,6 +193,9 @@ func nullInt(n int) any {
 // it re-paths its subtree and its members.
 func (s *Store) UpdateOrganization(ctx context.Context, actor *model.Actor, id int64, in OrganizationInput) (model.Organization, error) {
 	err := s.InTx(ctx, func(tx *Tx) error {
+		if err := s.lockTree(ctx, tx, true); err != nil {
+			return err
+		}
 		old, err := scanOrganization(tx.QueryRowContext(ctx, "SELECT "+orgCols+orgFrom+" WHERE o.id = $1"+s.forUpdateOf("o"), id))
 		if err != nil {
 			return notFound(err, "organization")

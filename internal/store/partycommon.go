@@ -119,6 +119,30 @@ func (s *Store) forShare() string {
 	return ""
 }
 
+// treeLockKey names the PostgreSQL advisory lock that orders changes of the
+// organization tree against writes that copy an organization's path.
+const treeLockKey = 0x7267_7472_6565 // "rgtree"
+
+// lockTree takes the tree lock for the rest of the transaction: shared for
+// writes that copy a path or bump subtree counters (members, transfers,
+// new organizations), exclusive for edits that may re-path a subtree. It
+// must come before any row lock of the transaction, so that a move and a
+// member write never hold locks the other waits for. SQLite's single
+// writer needs none.
+func (s *Store) lockTree(ctx context.Context, q queryer, exclusive bool) error {
+	if s.dialect.name != "postgres" {
+		return nil
+	}
+	fn := "pg_advisory_xact_lock_shared"
+	if exclusive {
+		fn = "pg_advisory_xact_lock"
+	}
+	if _, err := q.ExecContext(ctx, "SELECT "+fn+"($1)", int64(treeLockKey)); err != nil {
+		return fmt.Errorf("store: tree lock: %w", err)
+	}
+	return nil
+}
+
 // forUpdateOf locks the rows of alias read by an edit that re-paths them.
 func (s *Store) forUpdateOf(alias string) string {
 	if s.dialect.name == "postgres" {

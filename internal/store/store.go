@@ -10,6 +10,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/jackc/pgx/v5/pgconn"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -149,8 +150,29 @@ type Tx struct {
 func (tx *Tx) Now() time.Time { return tx.now }
 
 // InTx runs fn in a write transaction, committing when fn returns nil and
-// rolling back otherwise (also on panic).
+// rolling back otherwise (also on panic). On PostgreSQL a transaction that
+// loses a deadlock or a serialization check is run again from the start, a
+// few times: fn must build everything it writes from its inputs.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	for attempt := 1; ; attempt++ {
+		err = s.inTx(ctx, fn)
+		if attempt >= txAttempts || !isRetryable(err) || ctx.Err() != nil {
+			return err
+		}
+	}
+}
+
+// txAttempts bounds the retries of a transaction that lost a deadlock.
+const txAttempts = 4
+
+// isRetryable reports a PostgreSQL deadlock (40P01) or serialization
+// failure (40001).
+func isRetryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
+}
+
+func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	sqlTx, err := s.W.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", s.dialect.classify(err))
