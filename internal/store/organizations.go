@@ -430,8 +430,9 @@ func (s *Store) AddCoverage(ctx context.Context, actor *model.Actor, orgID int64
 func (s *Store) EndCoverage(ctx context.Context, actor *model.Actor, orgID, coverageID int64, until string) error {
 	return s.InTx(ctx, func(tx *Tx) error {
 		var path string
-		if err := tx.QueryRowContext(ctx, `SELECT o.path FROM org_coverage cv JOIN organizations o ON o.id = cv.org_id
-			WHERE cv.id = $1 AND cv.org_id = $2 AND cv.until IS NULL`, coverageID, orgID).Scan(&path); err != nil {
+		var since time.Time
+		if err := tx.QueryRowContext(ctx, `SELECT o.path, cv.since FROM org_coverage cv JOIN organizations o ON o.id = cv.org_id
+			WHERE cv.id = $1 AND cv.org_id = $2 AND cv.until IS NULL`, coverageID, orgID).Scan(&path, &since); err != nil {
 			return notFound(err, "coverage")
 		}
 		if !canManageOrg(actor, path) {
@@ -439,6 +440,9 @@ func (s *Store) EndCoverage(ctx context.Context, actor *model.Actor, orgID, cove
 		}
 		var v model.Validation
 		d := optDate(&v, "until", until, s.now())
+		if d != nil && d.Before(since.UTC()) {
+			v.Add("until", "field.before_start", since.UTC().Format("2006-01-02"))
+		}
 		if err := v.Err(); err != nil {
 			return err
 		}
@@ -548,12 +552,15 @@ func (s *Store) AssignPost(ctx context.Context, actor *model.Actor, orgID int64,
 			started = &d
 		}
 		var memberOrg sql.NullInt64
-		err := tx.QueryRowContext(ctx, "SELECT org_id FROM members WHERE id = $1", in.MemberID).Scan(&memberOrg)
+		var status string
+		err := tx.QueryRowContext(ctx, "SELECT org_id, status FROM members WHERE id = $1", in.MemberID).Scan(&memberOrg, &status)
 		switch {
 		case errors.Is(err, sql.ErrNoRows) || in.MemberID == 0:
 			v.Add("member_id", "field.unknown")
 		case err != nil:
 			return err
+		case status != model.MemberNormal:
+			v.Add("member_id", "organization.post_member_status")
 		case memberOrg.Int64 != orgID:
 			v.Add("member_id", "organization.post_not_member")
 		}
@@ -579,8 +586,9 @@ func (s *Store) AssignPost(ctx context.Context, actor *model.Actor, orgID int64,
 func (s *Store) EndPost(ctx context.Context, actor *model.Actor, orgID, postID int64, on string) error {
 	return s.InTx(ctx, func(tx *Tx) error {
 		var path string
-		if err := tx.QueryRowContext(ctx, `SELECT o.path FROM org_posts p JOIN organizations o ON o.id = p.org_id
-			WHERE p.id = $1 AND p.org_id = $2 AND p.ended_on IS NULL`, postID, orgID).Scan(&path); err != nil {
+		var started time.Time
+		if err := tx.QueryRowContext(ctx, `SELECT o.path, p.started_on FROM org_posts p JOIN organizations o ON o.id = p.org_id
+			WHERE p.id = $1 AND p.org_id = $2 AND p.ended_on IS NULL`, postID, orgID).Scan(&path, &started); err != nil {
 			return notFound(err, "post")
 		}
 		if !canManageOrg(actor, path) {
@@ -588,6 +596,9 @@ func (s *Store) EndPost(ctx context.Context, actor *model.Actor, orgID, postID i
 		}
 		var v model.Validation
 		d := optDate(&v, "ended_on", on, s.now())
+		if d != nil && d.Before(started.UTC()) {
+			v.Add("ended_on", "field.before_start", started.UTC().Format("2006-01-02"))
+		}
 		if err := v.Err(); err != nil {
 			return err
 		}

@@ -246,6 +246,13 @@ func (s *Store) createTransfer(ctx context.Context, tx *Tx, actor *model.Actor, 
 		if open > 0 {
 			return 0, model.FieldConflict("member_id", "transfer.in_transit")
 		}
+		if in.Kind == model.TransferIn && !actor.Scope.All {
+			// A member on record without an organization (left, or returned)
+			// may only be claimed again by an administrator: otherwise any
+			// secretary could pull in, receive and reveal a stranger.
+			v.Add("member_id", "transfer.in_existing_admin")
+			return 0, v.Err()
+		}
 	}
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO transfers (kind, member_id, from_org_id, from_name, to_org_id, to_name, letter_no,
