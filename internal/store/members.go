@@ -642,12 +642,35 @@ func (s *Store) ListMembers(ctx context.Context, actor *model.Actor, f model.Mem
 	return page, err
 }
 
-// CountMembers counts the members matching f, up to limit.
+// CountMembers counts the members matching f: exactly from the counters
+// when they can answer, otherwise by counting rows up to limit.
 func (s *Store) CountMembers(ctx context.Context, actor *model.Actor, f model.MemberFilter, limit int) (n int, capped bool, err error) {
 	var args []any
-	where, _, err := s.memberWhere(ctx, actor, f, &args)
+	where, path, err := s.memberWhere(ctx, actor, f, &args)
 	if err != nil {
 		return 0, false, err
+	}
+	// Filters the counters know (organization subtree, category, status)
+	// are answered exactly from them, when the scope adds nothing.
+	if strings.TrimSpace(f.Keyword) == "" && f.EnterpriseID == 0 && f.Mobile == nil &&
+		(actor.Scope.All || (path != "" && canManageOrg(actor, path))) {
+		q := "SELECT COALESCE(SUM(n), 0) FROM org_subtree_counts WHERE org_id IN (SELECT id FROM organizations WHERE parent_id IS NULL)"
+		cargs := []any{}
+		if f.OrgID != 0 {
+			q, cargs = "SELECT COALESCE(SUM(n), 0) FROM org_subtree_counts WHERE org_id = $1", []any{f.OrgID}
+		}
+		if f.Category != "" {
+			cargs = append(cargs, f.Category)
+			q += fmt.Sprintf(" AND category = $%d", len(cargs))
+		}
+		if f.Status != "" {
+			cargs = append(cargs, f.Status)
+			q += fmt.Sprintf(" AND status = $%d", len(cargs))
+		}
+		if err := s.readRow(ctx, q, cargs...).Scan(&n); err != nil {
+			return 0, false, fmt.Errorf("store: count members: %w", err)
+		}
+		return n, false, nil
 	}
 	args = append(args, limit+1)
 	err = s.readRow(ctx, fmt.Sprintf("SELECT COUNT(*) FROM (SELECT 1 FROM members m WHERE %s LIMIT $%d) x",
