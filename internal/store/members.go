@@ -587,12 +587,31 @@ func (s *Store) memberWhere(ctx context.Context, actor *model.Actor, f model.Mem
 			*args = append(*args, s.Keys.Index(indexPhone, phone))
 			where = append(where, fmt.Sprintf("m.phone_index = $%d", len(*args)))
 		default:
-			// A name prefix, as a range on the binary name index.
-			*args = append(*args, kw, kw+"\U0010FFFF")
-			where = append(where, fmt.Sprintf("m.name >= $%d AND m.name < $%d", len(*args)-1, len(*args)))
+			// A name prefix: exactly, as a range of names; and as the range
+			// of pinyin sort keys that begin with the prefix's key, which
+			// the list's name-order indexes seek to (keys are the primary
+			// weights of the characters in turn, so a name's key begins
+			// with its prefix's key).
+			lo := textkey.SortKey(kw)
+			*args = append(*args, kw, kw+"\U0010FFFF", lo, keyAfterPrefix(lo))
+			n := len(*args)
+			where = append(where, fmt.Sprintf("m.name >= $%d AND m.name < $%d AND m.sort_key >= $%d AND m.sort_key < $%d", n-3, n-2, n-1, n))
 		}
 	}
 	return where, path, nil
+}
+
+// keyAfterPrefix returns the smallest key greater than every key that
+// begins with k: k with its last byte incremented (carrying over 0xff).
+func keyAfterPrefix(k []byte) []byte {
+	out := append([]byte(nil), k...)
+	for i := len(out) - 1; i >= 0; i-- {
+		if out[i] < 0xff {
+			out[i]++
+			return out[:i+1]
+		}
+	}
+	return append(k, 0xff) // all 0xff: nothing sorts after; keep the range non-empty
 }
 
 // bigSubtree is the member count above which a list of an organization's
@@ -605,7 +624,8 @@ const bigSubtree = 20_000
 // planner cannot weigh a range on org_path against the pinyin order without
 // knowing the subtree's size; the counters tell it. PostgreSQL decides alone.
 func (s *Store) memberListFrom(ctx context.Context, f model.MemberFilter, path string) string {
-	if s.dialect.name != "sqlite" || strings.TrimSpace(f.Keyword) != "" || f.EnterpriseID != 0 {
+	kw := strings.TrimSpace(f.Keyword)
+	if s.dialect.name != "sqlite" || f.EnterpriseID != 0 || looksLikeID(ident.NormalizeID(kw)) || validPhone(NormalizePhone(kw)) {
 		return "members m"
 	}
 	if path == "" {
@@ -669,6 +689,9 @@ func (s *Store) CountMembers(ctx context.Context, actor *model.Actor, f model.Me
 		}
 		if err := s.readRow(ctx, q, cargs...).Scan(&n); err != nil {
 			return 0, false, fmt.Errorf("store: count members: %w", err)
+		}
+		if n > limit {
+			return limit, true, nil
 		}
 		return n, false, nil
 	}

@@ -8,6 +8,7 @@ import (
 	"redgrid/internal/model"
 	"redgrid/internal/store"
 	"redgrid/internal/storetest"
+	"redgrid/internal/textkey"
 )
 
 // checkCounters compares every organization's per-organization and subtree
@@ -150,6 +151,49 @@ func TestCountMembersFromCounters(t *testing.T) {
 		}
 		if n != direct || n == 0 {
 			t.Errorf("%+v: counters say %d, rows %d", f, n, direct)
+		}
+	}
+}
+
+// A name-prefix search returns exactly the members whose names begin with
+// the prefix (the pinyin-key range it seeks to loses none), in pinyin order.
+func TestMemberNamePrefixMatchesLike(t *testing.T) {
+	s, _ := storetest.Open(t)
+	ctx := context.Background()
+	if err := gen.Run(ctx, s, gen.Options{Enterprises: 50, Grids: 3, Seed: 11, Orgs: 120, Members: 3000}, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, prefix := range []string{"王", "李", "张伟", "陈"} {
+		var want int
+		if err := s.R.QueryRow("SELECT COUNT(*) FROM members WHERE name LIKE $1", prefix+"%").Scan(&want); err != nil {
+			t.Fatal(err)
+		}
+		got := 0
+		f := model.MemberFilter{Keyword: prefix, Limit: 50}
+		var last []byte
+		for {
+			page, err := s.ListMembers(ctx, model.System, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range page.Items {
+				if len(m.Name) < len(prefix) || m.Name[:len(prefix)] != prefix {
+					t.Fatalf("%s: got %s", prefix, m.Name)
+				}
+				k := textkey.SortKey(m.Name)
+				if last != nil && string(k) < string(last) {
+					t.Fatalf("%s: out of order at %s", prefix, m.Name)
+				}
+				last = k
+			}
+			got += len(page.Items)
+			if page.NextCursor == "" {
+				break
+			}
+			f.Cursor = page.NextCursor
+		}
+		if got != want || (prefix == "王" && want == 0) {
+			t.Errorf("%s: listed %d, LIKE finds %d", prefix, got, want)
 		}
 	}
 }
