@@ -260,6 +260,7 @@ type enterpriseShowPage struct {
 	E       model.Enterprise
 	Tab     string
 	History []model.AuditEntry
+	Orgs    []model.OrgCoverage // party organizations covering it now
 }
 
 func (s *Server) enterpriseShow(w http.ResponseWriter, r *http.Request) {
@@ -276,6 +277,10 @@ func (s *Server) enterpriseShow(w http.ResponseWriter, r *http.Request) {
 		}
 	} else {
 		p.Tab = "info"
+		if p.Orgs, err = s.store.EnterpriseOrgs(r.Context(), e.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	v := s.view(r, "enterprises")
 	v.Title = e.Name
