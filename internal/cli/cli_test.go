@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -157,6 +158,9 @@ func TestServeDemoAndGracefulShutdown(t *testing.T) {
 		t.Fatalf("login page: %d", resp.StatusCode)
 	}
 	printed := out.String()
+	if !regexp.MustCompile(`1\d{3} enterprises \(189 规上\), 6\d party organizations, 6\d\d members`).MatchString(printed) {
+		t.Errorf("demo summary not printed:\n%s", printed)
+	}
 	for _, role := range []string{"admin", "department", "grid_head", "grid_worker", "org_secretary", "member"} {
 		if !strings.Contains(printed, role) {
 			t.Errorf("demo login for %s not printed:\n%s", role, printed)

@@ -45,6 +45,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 				return fmt.Errorf("demo: %w", err)
 			}
 			logins = res.Logins
+			printDemo(env, res)
 		} else {
 			fmt.Fprintln(env.Out, "the database already has data; the demo zone is not loaded again")
 			fmt.Fprintln(env.Out, "(if it holds the demo zone, its logins were as below unless changed since)")
@@ -113,9 +114,16 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	printDemo(env, res)
 	fmt.Fprintln(env.Out, "demo zone loaded. logins (username / password):")
 	for _, l := range res.Logins {
 		fmt.Fprintf(env.Out, "  %-14s %-14s %s %s\n", l.Username, l.Password, l.Role, l.DisplayName)
 	}
 	return nil
+}
+
+// printDemo summarizes what the demo loader counted in the database.
+func printDemo(env *Env, r demo.Result) {
+	fmt.Fprintf(env.Out, "demo zone %s: %d grids, %d enterprises (%d 规上), %d party organizations, %d members (%d 正式, %d 预备), %d transfers received, %d enterprises 可建支部\n",
+		r.Zone, r.Grids, r.Enterprises, r.AboveScale, r.Organizations, r.Members, r.FullMembers, r.Probationary, r.TransfersIn, r.BranchCandidates)
 }
