@@ -587,15 +587,14 @@ func (s *Store) memberWhere(ctx context.Context, actor *model.Actor, f model.Mem
 			*args = append(*args, s.Keys.Index(indexPhone, phone))
 			where = append(where, fmt.Sprintf("m.phone_index = $%d", len(*args)))
 		default:
-			// A name prefix: exactly, as a range of names; and as the range
-			// of pinyin sort keys that begin with the prefix's key, which
-			// the list's name-order indexes seek to (keys are the primary
-			// weights of the characters in turn, so a name's key begins
-			// with its prefix's key).
+			// A name prefix, as the range of pinyin sort keys that begin
+			// with the prefix's key (keys are the characters' primary
+			// weights in turn): ignoring case and width, and answered by
+			// the name-order index itself, with the organization filter
+			// inside the same index.
 			lo := textkey.SortKey(kw)
-			*args = append(*args, kw, kw+"\U0010FFFF", lo, keyAfterPrefix(lo))
-			n := len(*args)
-			where = append(where, fmt.Sprintf("m.name >= $%d AND m.name < $%d AND m.sort_key >= $%d AND m.sort_key < $%d", n-3, n-2, n-1, n))
+			*args = append(*args, lo, keyAfterPrefix(lo))
+			where = append(where, fmt.Sprintf("m.sort_key >= $%d AND m.sort_key < $%d", len(*args)-1, len(*args)))
 		}
 	}
 	return where, path, nil
