@@ -323,7 +323,7 @@ func serialDate(n int64, date1904 bool) (time.Time, bool) {
 // DateSerial returns the Excel 1900-system serial of a date (for writers).
 func DateSerial(t time.Time) int64 {
 	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-	n := int64(d.Sub(time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)).Hours() / 24)
+	n := (d.Unix() - time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).Unix()) / 86400
 	if n <= 60 {
 		n--
 	}
@@ -345,6 +345,9 @@ func serialOf(t string) (int64, bool) {
 // same without a day when day is false) into numbers, dropping a time of
 // day after a space or T.
 func dateParts(t string, day bool) (y, m, d int, ok bool) {
+	if strings.ContainsAny(t, "年月日") {
+		t = strings.ReplaceAll(t, " ", "")
+	}
 	if i := strings.IndexAny(t, " T"); i > 0 {
 		rest := strings.TrimSpace(t[i+1:])
 		if rest != "" && !isTimeOfDay(rest) {

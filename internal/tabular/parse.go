@@ -2,6 +2,7 @@ package tabular
 
 import (
 	"hash/maphash"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -271,8 +272,8 @@ func ParseFunc(f *File, spec *Spec, fn func(Row) error) (res *Result, err error)
 		}
 		rowErrs = rowErrs[:0]
 		vals := make([]any, len(spec.Columns))
-		for ci, fi := range seen {
-			if fi < 0 {
+		for fi, ci := range res.Columns {
+			if ci < 0 {
 				continue
 			}
 			c := &spec.Columns[ci]
@@ -287,17 +288,16 @@ func ParseFunc(f *File, spec *Spec, fn func(Row) error) (res *Result, err error)
 			}
 			vals[ci] = v
 		}
-		if len(keyCols) > 0 && len(rowErrs) == 0 {
+		if len(keyCols) > 0 {
 			var h maphash.Hash
 			h.SetSeed(seed)
-			empty := true
+			complete := true
 			for _, ci := range keyCols {
-				s := canonical(vals[ci])
-				empty = empty && s == ""
-				h.WriteString(s)
+				complete = complete && vals[ci] != nil
+				h.WriteString(canonical(vals[ci]))
 				h.WriteByte(0)
 			}
-			if !empty {
+			if complete {
 				k := h.Sum64()
 				if first, dup := keys[k]; dup {
 					fi := seen[keyCols[0]]
@@ -309,6 +309,11 @@ func ParseFunc(f *File, spec *Spec, fn func(Row) error) (res *Result, err error)
 			}
 		}
 		if len(rowErrs) > 0 {
+			slices.SortStableFunc(rowErrs, func(a, b CellError) int {
+				ca, _ := columnIndex(a.Col)
+				cb, _ := columnIndex(b.Col)
+				return ca - cb
+			})
 			res.Invalid++
 			if len(res.Errors)+len(rowErrs) > opts.MaxErrors {
 				res.Truncated = true
