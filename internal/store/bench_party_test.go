@@ -161,3 +161,22 @@ func BenchmarkPartyCommitteeCounts(b *testing.B) {
 		return err
 	})
 }
+
+// A grid worker's list: members employed in the grid's enterprises or in
+// organizations covering them (a scope subquery, no organization filter).
+func BenchmarkPartyMemberListGridWorker(b *testing.B) {
+	pb := setupPartyBench(b)
+	ctx := context.Background()
+	var grid int64
+	if err := pb.s.R.QueryRow("SELECT grid_id FROM enterprises ORDER BY id LIMIT 1").Scan(&grid); err != nil {
+		b.Fatal(err)
+	}
+	actor := &model.Actor{Username: "bench", Role: model.RoleGridWorker, Scope: model.Scope{GridIDs: []int64{grid}}}
+	measure(b, func() error {
+		page, err := pb.s.ListMembers(ctx, actor, model.MemberFilter{Status: model.MemberNormal, Limit: 20})
+		if err == nil && len(page.Items) == 0 {
+			b.Fatal("empty page")
+		}
+		return err
+	})
+}

@@ -613,6 +613,13 @@ func keyAfterPrefix(k []byte) []byte {
 	return append(k, 0xff) // all 0xff: nothing sorts after; keep the range non-empty
 }
 
+// actorAllMembers reports whether the actor's member scope is everything or
+// organization subtrees (which the path and name indexes serve), rather
+// than grids.
+func actorAllMembers(actor *model.Actor) bool {
+	return actor.Scope.All || len(actor.Scope.GridIDs) == 0
+}
+
 // bigSubtree is the member count above which a list of an organization's
 // subtree walks the name index and filters by path, rather than collecting
 // the subtree by path and sorting it: sorting costs the subtree's size, the
@@ -622,9 +629,16 @@ const bigSubtree = 20_000
 // memberListFrom picks the access path of a member list on SQLite, whose
 // planner cannot weigh a range on org_path against the pinyin order without
 // knowing the subtree's size; the counters tell it. PostgreSQL decides alone.
-func (s *Store) memberListFrom(ctx context.Context, f model.MemberFilter, path string) string {
+func (s *Store) memberListFrom(ctx context.Context, actor *model.Actor, f model.MemberFilter, path string) string {
 	kw := strings.TrimSpace(f.Keyword)
 	if s.dialect.name != "sqlite" || f.EnterpriseID != 0 || looksLikeID(ident.NormalizeID(kw)) || validPhone(NormalizePhone(kw)) {
+		return "members m"
+	}
+	if !actorAllMembers(actor) {
+		// Grid staff: their scope is a few enterprises' members, which
+		// SQLite gathers through the employer and organization indexes (a
+		// multi-index OR) and sorts; walking the name order would pass over
+		// everyone else first.
 		return "members m"
 	}
 	if path == "" {
@@ -651,7 +665,7 @@ func (s *Store) ListMembers(ctx context.Context, actor *model.Actor, f model.Mem
 	page.Items, page.NextCursor, page.PrevCursor, err = keysetPage(ctx, s, keysetQuery{
 		Select: "SELECT " + memberCols + ", m.sort_key FROM (%s) k JOIN members m ON m.id = k.id" +
 			" LEFT JOIN organizations o ON o.id = m.org_id LEFT JOIN enterprises e ON e.id = m.enterprise_id",
-		InnerFrom: s.memberListFrom(ctx, f, path), Where: where, Args: args,
+		InnerFrom: s.memberListFrom(ctx, actor, f, path), Where: where, Args: args,
 		KeyCol: "m.sort_key", KeyKind: 'b', Cursor: f.Cursor, Limit: f.Limit},
 		func(rows *sql.Rows) (model.Member, []byte, int64, error) {
 			var key []byte

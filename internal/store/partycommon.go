@@ -97,7 +97,7 @@ func memberScopeSQL(actor *model.Actor, args *[]any) string {
 		conds = append(conds, pathIn("m.org_path", sc.OrgPaths, args))
 	}
 	if len(sc.GridIDs) > 0 {
-		conds = append(conds, "m.enterprise_id IN (SELECT id FROM enterprises WHERE grid_id "+inList(sc.GridIDs, args)+")",
+		conds = append(conds, "m.enterprise_id IN (SELECT id FROM enterprises WHERE grid_id "+inList(sc.GridIDs, args)+" AND deleted_at IS NULL)",
 			"m.org_id IN (SELECT cv.org_id FROM org_coverage cv JOIN enterprises ce ON ce.id = cv.enterprise_id"+
 				" WHERE cv.until IS NULL AND ce.grid_id "+inList(sc.GridIDs, args)+")")
 	}

@@ -85,7 +85,7 @@ CREATE INDEX members_phone ON members (phone_index) WHERE phone_index <> '';
 CREATE INDEX members_name ON members (sort_key, id, org_path, category, status);
 CREATE INDEX members_org ON members (org_path, sort_key, id, category, status);
 CREATE INDEX members_org_id ON members (org_id);
-CREATE INDEX members_enterprise ON members (enterprise_id, category) WHERE enterprise_id IS NOT NULL;
+CREATE INDEX members_enterprise ON members (enterprise_id, sort_key, id, org_path, category, status) WHERE enterprise_id IS NOT NULL;
 
 -- Counters per organization, category and 党籍 status, kept in the
 -- member's write transaction: subtree totals read counters, not members.
