@@ -230,3 +230,12 @@ func (s *Store) ListAudit(ctx context.Context, f model.AuditFilter) ([]model.Aud
 	}
 	return out, rows.Err()
 }
+
+// AuditExport records that the actor exported rows of a register with a
+// filter (who, what, how many rows).
+func (s *Store) AuditExport(ctx context.Context, actor *model.Actor, register, format string, rows int, filter any) error {
+	return s.InTx(ctx, func(tx *Tx) error {
+		return tx.Audit(ctx, actor, Change{Action: "export." + register, Entity: register,
+			After: map[string]any{"format": format, "rows": rows, "filter": filter}})
+	})
+}

@@ -220,6 +220,19 @@ type MenuItem struct{ Key, Label, Href, Perm string }
 
 // QueryWith returns the current query with key set to value (for pager and
 // sort links), dropping the cursor unless key is the cursor.
+// ExportURL is the export of the current list: its filters (not its page)
+// with a format.
+func (v *View) ExportURL(path, format string) string {
+	q := url.Values{}
+	for k, vals := range v.Query {
+		q[k] = append([]string(nil), vals...)
+	}
+	q.Del("cursor")
+	q.Del("limit")
+	q.Set("format", format)
+	return path + "?" + q.Encode()
+}
+
 func (v *View) QueryWith(kv ...string) string {
 	q := url.Values{}
 	for k, vals := range v.Query {

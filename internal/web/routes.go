@@ -139,6 +139,7 @@ func (s *Server) registerRoutes() {
 	s.orgRoutes()
 	s.memberRoutes()
 	s.transferRoutes()
+	s.exportRoutes()
 
 	// Anything else is a friendly 404 (JSON under /api/).
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
