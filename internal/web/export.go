@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"redgrid/internal/export"
 	"strings"
 
 	"redgrid/internal/auth"
@@ -22,17 +23,13 @@ func (s *Server) exportRoutes() {
 
 // exportFormat reads ?format= (xlsx by default, csv, or csv-gb18030).
 func exportFormat(q url.Values) (tabular.Format, string, string, error) {
-	switch q.Get("format") {
-	case "", "xlsx":
-		return tabular.FormatXLSX, "", "xlsx", nil
-	case "csv":
-		return tabular.FormatCSV, tabular.EncodingUTF8BOM, "csv", nil
-	case "csv-gb18030":
-		return tabular.FormatCSV, tabular.EncodingGB18030, "csv", nil
+	f, enc, ext, err := export.Format(q.Get("format"))
+	if err != nil {
+		var v model.Validation
+		v.Add("format", "field.choose")
+		return 0, "", "", v.Err()
 	}
-	var v model.Validation
-	v.Add("format", "field.choose")
-	return 0, "", "", v.Err()
+	return f, enc, ext, nil
 }
 
 // contentDisposition names a download for every browser (RFC 6266): an
@@ -72,29 +69,6 @@ func (s *Server) sendExport(w http.ResponseWriter, r *http.Request, spec *tabula
 	}
 }
 
-// pages turns a keyset list into export rows.
-func pages[T any](list func(cursor string) ([]T, string, error), row func(T) []any) tabular.Rows {
-	return func(yield func([]any, error) bool) {
-		cursor := ""
-		for {
-			items, next, err := list(cursor)
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			for _, it := range items {
-				if !yield(row(it), nil) {
-					return
-				}
-			}
-			if next == "" {
-				return
-			}
-			cursor = next
-		}
-	}
-}
-
 func (s *Server) enterpriseExport(w http.ResponseWriter, r *http.Request) {
 	ri := info(r)
 	f, err := enterpriseFilterFrom(r.URL.Query())
@@ -105,19 +79,7 @@ func (s *Server) enterpriseExport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	f.Cursor, f.Limit = "", 200
-	rows := pages(func(cursor string) ([]model.Enterprise, string, error) {
-		f.Cursor = cursor
-		p, err := s.store.ListEnterprises(r.Context(), ri.sess.actor, f)
-		return p.Items, p.NextCursor, err
-	}, func(e model.Enterprise) []any {
-		var lat, lng any
-		if e.Lat != nil {
-			lat, lng = *e.Lat, *e.Lng
-		}
-		return []any{e.USCC, e.Name, e.ShortName, e.IndustryName, e.AboveScale, e.GridName, e.Address, lat, lng,
-			int64(e.Employees), e.Status, e.FoundedOn, e.LegalRep}
-	})
+	rows := export.Enterprises(r.Context(), s.store, ri.sess.actor, f)
 	s.sendExport(w, r, tabular.Enterprises, f, rows)
 }
 
@@ -128,15 +90,6 @@ func (s *Server) memberExport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	f.Cursor, f.Limit = "", 200
-	rows := pages(func(cursor string) ([]model.Member, string, error) {
-		f.Cursor = cursor
-		p, err := s.store.ListMembers(r.Context(), ri.sess.actor, f)
-		return p.Items, p.NextCursor, err
-	}, func(m model.Member) []any {
-		// Lists and exports carry masked personal data only.
-		return []any{m.Name, m.IDMasked, m.PhoneMasked, m.Ethnicity, m.Education, m.Category, m.AppliedOn, m.ActivistOn,
-			m.CandidateOn, m.AdmittedOn, m.FullOn, m.Status, m.Mobile, m.OrgName, m.EnterpriseName, m.PositionKind}
-	})
+	rows := export.Members(r.Context(), s.store, ri.sess.actor, f)
 	s.sendExport(w, r, tabular.Members, f, rows)
 }
