@@ -458,15 +458,26 @@ func (s *sheetReader) readRow() error {
 			}
 			col++
 			typ := ctNone
-			if v, ok := s.x.attr("r"); ok {
-				c := columnIndexBytes(v)
-				if c < 0 || c >= 16384 {
-					return errXML
+			for a := s.x.attrs; ; {
+				var n, raw []byte
+				if n, raw, a = nextAttr(a); n == nil {
+					break
 				}
-				col = c
-			}
-			if v, ok := s.x.attr("t"); ok {
-				typ = cellTypeOf(v)
+				switch string(localName(n)) {
+				case "r":
+					v, ok := s.x.value(raw)
+					c := columnIndexBytes(v)
+					if !ok || c < 0 || c >= 16384 {
+						return errXML
+					}
+					col = c
+				case "t":
+					v, ok := s.x.value(raw)
+					if !ok {
+						return errXML
+					}
+					typ = cellTypeOf(v)
+				}
 			}
 			if col >= 16384 {
 				return errXML

@@ -402,41 +402,55 @@ func (s *xscan) startTag() (xkind, error) {
 func (s *xscan) attr(local string) ([]byte, bool) {
 	a := s.attrs
 	for {
-		// The attributes were checked by startTag: name = "value" pairs.
-		for len(a) > 0 && isSpace(a[0]) {
-			a = a[1:]
-		}
-		if len(a) == 0 {
+		var n, v []byte
+		if n, v, a = nextAttr(a); n == nil {
 			return nil, false
 		}
-		eq := bytes.IndexByte(a, '=')
-		if eq < 0 {
-			return nil, false
+		if string(localName(n)) == local {
+			return s.value(v)
 		}
-		n := bytes.TrimRight(a[:eq], " \t\r\n")
-		a = bytes.TrimLeft(a[eq+1:], " \t\r\n")
-		if len(a) == 0 {
-			return nil, false
-		}
-		q := a[0]
-		end := bytes.IndexByte(a[1:], q)
-		if end < 0 {
-			return nil, false
-		}
-		v := a[1 : 1+end]
-		a = a[2+end:]
-		if string(localName(n)) != local {
-			continue
-		}
-		if bytes.IndexByte(v, '&') < 0 && bytes.IndexByte(v, '\r') < 0 {
-			return v, true
-		}
-		var err error
-		if s.aval, err = appendDecoded(s.aval[:0], v, true); err != nil {
-			return nil, false
-		}
-		return s.aval, true
 	}
+}
+
+// value decodes a raw attribute value.
+func (s *xscan) value(v []byte) ([]byte, bool) {
+	if bytes.IndexByte(v, '&') < 0 && bytes.IndexByte(v, '\r') < 0 {
+		return v, true
+	}
+	var err error
+	if s.aval, err = appendDecoded(s.aval[:0], v, true); err != nil {
+		return nil, false
+	}
+	return s.aval, true
+}
+
+// nextAttr splits the first name="value" pair off attributes checked by
+// startTag; a nil name at the end.
+func nextAttr(a []byte) (name, raw, rest []byte) {
+	i := 0
+	for i < len(a) && isSpace(a[i]) {
+		i++
+	}
+	start := i
+	for i < len(a) && isNameByte(a[i]) {
+		i++
+	}
+	if i == start {
+		return nil, nil, nil
+	}
+	name = a[start:i]
+	for i < len(a) && a[i] != '"' && a[i] != '\'' {
+		i++ // spaces and =
+	}
+	if i == len(a) {
+		return nil, nil, nil
+	}
+	q := a[i]
+	end := bytes.IndexByte(a[i+1:], q)
+	if end < 0 {
+		return nil, nil, nil
+	}
+	return name, a[i+1 : i+1+end], a[i+2+end:]
 }
 
 // setText sets text from raw characters, decoding entities when entities.
