@@ -63,7 +63,7 @@ func TestSheetScanner(t *testing.T) {
 		})
 	}
 	for _, bad := range []string{
-		sd(`<row><c><v>1</v></c>`),                     // cut inside a row
+		sd(`<row><c><v>1</v></c>`),                         // cut inside a row
 		`<worksheet><sheetData><row><c><v>1</v></c></row>`, // cut inside sheetData
 		sd(`<row r="0"></row>`), sd(`<row r="x"></row>`), sd(`<row r="2000000"></row>`),
 		sd(`<row><c r="a1"><v>1</v></c></row>`), sd(`<row><c r="XFE1"><v>1</v></c></row>`),
