@@ -41,6 +41,9 @@ func foldRune(r rune, punct bool) rune {
 // A leading apostrophe before = + - @ (the guard against formulas that
 // exports put on such text) is dropped.
 func NormalizeText(s string, multiline bool) (string, error) {
+	if plainText(s) {
+		return s, nil
+	}
 	if !utf8.ValidString(s) {
 		return "", problem(ErrBadEncoding)
 	}
@@ -72,6 +75,35 @@ func NormalizeText(s string, multiline bool) (string, error) {
 		out = out[1:]
 	}
 	return out, nil
+}
+
+// plainText reports a cell NormalizeText returns as it is: valid UTF-8
+// without control characters, line breaks, tabs, characters to fold or
+// drop, spaces at either end or a formula guard: most cells.
+func plainText(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	if len(s) >= 2 && s[0] == '\'' && strings.IndexByte("=+-@", s[1]) >= 0 {
+		return false
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == 0x7F {
+				return false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError || foldRune(r, false) != r || unicode.IsControl(r) ||
+			(i == 0 || i+n == len(s)) && unicode.IsSpace(r) {
+			return false
+		}
+		i += n
+	}
+	return true
 }
 
 // NormalizeCode normalizes an identifier (credit code, ID number, grid or
@@ -506,7 +538,10 @@ func NormalizeEnum(s string, choices []Choice) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	k := choiceKey(t)
+	return enumOf(choiceKey(t), t, choices)
+}
+
+func enumOf(k, t string, choices []Choice) (string, error) {
 	for _, c := range choices {
 		if k == choiceKey(c.Code) || k == choiceKey(c.Zh) || (c.En != "" && k == choiceKey(c.En)) {
 			return c.Code, nil
@@ -518,4 +553,28 @@ func NormalizeEnum(s string, choices []Choice) (string, error) {
 		}
 	}
 	return "", problem(ErrChoice, t)
+}
+
+// choiceIndex maps the folded spellings of choices to their codes, the
+// first choice naming a spelling winning as in NormalizeEnum.
+func choiceIndex(choices []Choice) map[string]string {
+	m := map[string]string{}
+	add := func(s, code string) {
+		if k := choiceKey(s); k != "" {
+			if _, ok := m[k]; !ok {
+				m[k] = code
+			}
+		}
+	}
+	for _, c := range choices {
+		add(c.Code, c.Code)
+		add(c.Zh, c.Code)
+		if c.En != "" {
+			add(c.En, c.Code)
+		}
+		for _, a := range c.Aliases {
+			add(a, c.Code)
+		}
+	}
+	return m
 }

@@ -257,6 +257,14 @@ func ParseFunc(f *File, spec *Spec, fn func(Row) error) (res *Result, err error)
 			keyCols = append(keyCols, ci)
 		}
 	}
+	choices := make([]map[string]string, len(spec.Columns))
+	for ci, c := range spec.Columns {
+		if c.Kind == KindEnum && seen[ci] >= 0 {
+			choices[ci] = choiceIndex(c.Choices)
+		}
+	}
+	// The values of rows handed over, allocated for many rows at once.
+	var slab []any
 	keys := map[uint64]int{}
 	seed := maphash.MakeSeed()
 	headerOf := func(i int) string { return strings.TrimSpace(res.Header[i]) }
@@ -271,7 +279,10 @@ func ParseFunc(f *File, spec *Spec, fn func(Row) error) (res *Result, err error)
 			return res, problem(ErrTooManyRows, opts.MaxRows)
 		}
 		rowErrs = rowErrs[:0]
-		vals := make([]any, len(spec.Columns))
+		if len(slab) < len(spec.Columns) {
+			slab = make([]any, 256*len(spec.Columns))
+		}
+		vals := slab[:len(spec.Columns):len(spec.Columns)]
 		for fi, ci := range res.Columns {
 			if ci < 0 {
 				continue
@@ -281,7 +292,7 @@ func ParseFunc(f *File, spec *Spec, fn func(Row) error) (res *Result, err error)
 			if fi < len(raw.Cells) {
 				cell = raw.Cells[fi]
 			}
-			v, p := convert(c, cell, f.Date1904)
+			v, p := convertWith(c, cell, f.Date1904, choices[ci])
 			if p != nil {
 				rowErrs = append(rowErrs, CellError{Row: raw.Line, Col: cell.Col, Header: headerOf(fi), Field: c.Key, Key: p.Key, Args: p.Args})
 				continue
@@ -315,6 +326,7 @@ func ParseFunc(f *File, spec *Spec, fn func(Row) error) (res *Result, err error)
 				return ca - cb
 			})
 			res.Invalid++
+			clear(vals) // a bad row's values go back to the slab
 			if len(res.Errors)+len(rowErrs) > opts.MaxErrors {
 				res.Truncated = true
 				continue
@@ -323,6 +335,7 @@ func ParseFunc(f *File, spec *Spec, fn func(Row) error) (res *Result, err error)
 			res.Bad = append(res.Bad, RawRow{Line: raw.Line, Cells: append([]Cell(nil), raw.Cells...)})
 			continue
 		}
+		slab = slab[len(spec.Columns):]
 		if fn != nil {
 			if err := fn(Row{Line: raw.Line, spec: spec, vals: vals}); err != nil {
 				return res, err
@@ -334,6 +347,12 @@ func ParseFunc(f *File, spec *Spec, fn func(Row) error) (res *Result, err error)
 
 // convert reads one cell for column c; nil for an empty optional cell.
 func convert(c *Column, cell Cell, date1904 bool) (any, *Problem) {
+	return convertWith(c, cell, date1904, nil)
+}
+
+// convertWith is convert with the enum column's choiceIndex (nil: search
+// the choices).
+func convertWith(c *Column, cell Cell, date1904 bool, choices map[string]string) (any, *Problem) {
 	if cell.Type == CellFormulaError {
 		return nil, problem(ErrFormula, cell.Value)
 	}
@@ -383,8 +402,15 @@ func convert(c *Column, cell Cell, date1904 bool) (any, *Problem) {
 		b, err = NormalizeBool(cell.Value)
 		v = b
 	case KindEnum:
-		var s string
-		s, err = NormalizeEnum(cell.Value, c.Choices)
+		var s, t string
+		if t, err = NormalizeText(cell.Value, false); err == nil {
+			k := choiceKey(t)
+			if code, ok := choices[k]; ok && k != "" {
+				s = code
+			} else {
+				s, err = enumOf(k, t, c.Choices)
+			}
+		}
 		v = s
 	}
 	if err != nil {

@@ -2,6 +2,7 @@ package tabular
 
 import (
 	"archive/zip"
+	"bytes"
 	"encoding/xml"
 	"io"
 	"math"
@@ -196,7 +197,7 @@ func openXLSX(r io.ReaderAt, size int64, name string, opts Options) (*File, erro
 	if zf == nil {
 		return nil, problem(ErrCorrupt)
 	}
-	var sst []string
+	var sst *sharedStrings
 	if sstPart != "" && pkg.find(sstPart) != nil {
 		if sst, err = readSharedStrings(pkg, pkg.find(sstPart)); err != nil {
 			return nil, err
@@ -208,59 +209,107 @@ func openXLSX(r io.ReaderAt, size int64, name string, opts Options) (*File, erro
 	}
 	f := &File{Name: name, Format: FormatXLSX, Sheet: sheetName, opts: opts,
 		Date1904: wb.Pr.Date1904 == "1" || wb.Pr.Date1904 == "true"}
-	sr := &sheetReader{dec: xml.NewDecoder(rc), sst: sst, closer: rc}
+	sr := &sheetReader{x: newXScan(rc), sst: sst, closer: rc}
 	f.next = sr.next
 	return f, nil
 }
 
+// sharedStrings is the shared string table: the texts in chunks of about
+// 1 MB, each item a reference to its chunk, start and length (a string
+// per item would add 16 bytes to each of a million names, codes and
+// addresses).
+type sharedStrings struct {
+	chunks []string
+	refs   []uint64 // chunk<<44 | start<<24 | length
+	cur    strings.Builder
+}
+
+const (
+	sstChunk  = 1 << 20
+	sstMaxLen = 1<<24 - 1
+)
+
+func (t *sharedStrings) len() int {
+	if t == nil {
+		return 0
+	}
+	return len(t.refs)
+}
+
+func (t *sharedStrings) at(i int) string {
+	r := t.refs[i]
+	c := t.chunks[r>>44]
+	start := int(r>>24) & (1<<20 - 1)
+	return c[start : start+int(r&sstMaxLen)]
+}
+
+func (t *sharedStrings) add(b []byte) {
+	if t.cur.Len()+len(b) > sstChunk || len(t.chunks) == 0 {
+		t.cur = strings.Builder{}
+		t.cur.Grow(max(sstChunk, len(b)))
+		t.chunks = append(t.chunks, "")
+	}
+	start := t.cur.Len()
+	t.cur.Write(b)
+	// Builder.String shares the bytes written so far, which later writes
+	// leave as they are.
+	t.chunks[len(t.chunks)-1] = t.cur.String()
+	t.refs = append(t.refs, uint64(len(t.chunks)-1)<<44|uint64(start)<<24|uint64(len(b)))
+}
+
 // readSharedStrings reads the shared string table: each item's text runs
 // joined, phonetic guides (rPh) left out.
-func readSharedStrings(pkg *xlsxPackage, zf *zip.File) ([]string, error) {
+func readSharedStrings(pkg *xlsxPackage, zf *zip.File) (*sharedStrings, error) {
 	rc, err := pkg.open(zf)
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	dec := xml.NewDecoder(rc)
+	x := newXScan(rc)
 	var (
-		out  []string
-		b    strings.Builder
+		out  sharedStrings
+		b    []byte
 		inSI bool
 		skip int // depth inside rPh
 		inT  bool
 	)
 	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			return out, nil
-		}
+		k, err := x.next()
 		if err != nil {
 			return nil, problem(ErrCorrupt)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
+		switch k {
+		case xEOF:
+			if inSI {
+				return nil, problem(ErrCorrupt)
+			}
+			return &out, nil
+		case xStart:
 			switch {
-			case t.Name.Local == "si":
+			case string(x.name) == "si":
 				inSI = true
-				b.Reset()
-			case t.Name.Local == "rPh":
+				b = b[:0]
+			case string(x.name) == "rPh":
 				skip++
-			case t.Name.Local == "t" && inSI && skip == 0:
+			case string(x.name) == "t" && inSI && skip == 0:
 				inT = true
 			}
-		case xml.EndElement:
-			switch t.Name.Local {
+		case xEnd:
+			switch string(x.name) {
 			case "si":
-				out = append(out, b.String())
+				if len(b) > sstMaxLen {
+					return nil, problem(ErrCorrupt)
+				}
+				out.add(b)
 				inSI = false
 			case "rPh":
 				skip--
 			case "t":
 				inT = false
 			}
-		case xml.CharData:
+		case xText:
 			if inT {
-				b.Write(t)
+				b = append(b, x.text...)
 			}
 		}
 	}
@@ -268,12 +317,15 @@ func readSharedStrings(pkg *xlsxPackage, zf *zip.File) ([]string, error) {
 
 // sheetReader streams the rows of a worksheet.
 type sheetReader struct {
-	dec    *xml.Decoder
-	sst    []string
+	x      *xscan
+	sst    *sharedStrings
 	closer io.Closer
 	line   int
 	cells  []Cell
+	val    []byte // the current cell's value
+	inData bool   // inside sheetData
 	done   bool
+	cache  stringCache
 }
 
 func (s *sheetReader) fail() (RawRow, bool, error) {
@@ -282,105 +334,179 @@ func (s *sheetReader) fail() (RawRow, bool, error) {
 	return RawRow{}, false, problem(ErrCorrupt)
 }
 
+func (s *sheetReader) finish() (RawRow, bool, error) {
+	s.closer.Close()
+	s.done = true
+	return RawRow{}, false, nil
+}
+
 // next returns the next row element.
 func (s *sheetReader) next() (RawRow, bool, error) {
 	if s.done {
 		return RawRow{}, false, nil
 	}
 	for {
-		tok, err := s.dec.RawToken()
-		if err == io.EOF {
-			s.closer.Close()
-			s.done = true
-			return RawRow{}, false, nil
-		}
+		k, err := s.x.next()
 		if err != nil {
 			return s.fail()
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if t.Name.Local != "row" {
+		switch k {
+		case xEOF:
+			if s.inData { // cut short
+				return s.fail()
+			}
+			return s.finish()
+		case xStart:
+			switch string(s.x.name) {
+			case "sheetData":
+				s.inData = true
+				continue
+			case "row":
+			default:
 				continue
 			}
 			s.line++
-			for _, a := range t.Attr {
-				if a.Name.Local == "r" {
-					n, err := strconv.Atoi(a.Value)
-					if err != nil || n < 1 || n > 1<<20 {
-						return s.fail()
-					}
-					s.line = n
+			if v, ok := s.x.attr("r"); ok {
+				n, ok := atoiBytes(v)
+				if !ok || n < 1 || n > 1<<20 {
+					return s.fail()
 				}
+				s.line = n
 			}
 			if err := s.readRow(); err != nil {
 				return s.fail()
 			}
 			return RawRow{Line: s.line, Cells: s.cells}, true, nil
-		case xml.EndElement:
-			if t.Name.Local == "sheetData" {
-				s.closer.Close()
-				s.done = true
-				return RawRow{}, false, nil
+		case xEnd:
+			if string(s.x.name) == "sheetData" {
+				return s.finish()
 			}
 		}
 	}
 }
 
+// atoiBytes reads a decimal number of up to 9 digits.
+func atoiBytes(b []byte) (int, bool) {
+	if len(b) == 0 || len(b) > 9 {
+		return 0, false
+	}
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// Cell type attributes.
+const (
+	ctNone = iota
+	ctShared
+	ctInline
+	ctStr
+	ctBool
+	ctError
+	ctDate
+	ctOther
+)
+
+func cellTypeOf(t []byte) int {
+	switch string(t) {
+	case "":
+		return ctNone
+	case "s":
+		return ctShared
+	case "inlineStr":
+		return ctInline
+	case "str":
+		return ctStr
+	case "b":
+		return ctBool
+	case "e":
+		return ctError
+	case "d":
+		return ctDate
+	}
+	return ctOther
+}
+
+// maxPadding bounds the empty cells one row may fill in before its cells
+// (16,384 columns at most, and a cell referring back to an earlier column
+// starts the padding again).
+const maxPadding = 4 * 16384
+
 // readRow reads the cells of the current row element.
 func (s *sheetReader) readRow() error {
 	s.cells = s.cells[:0]
-	col := -1
+	col, padded := -1, 0
 	for {
-		tok, err := s.dec.RawToken()
+		k, err := s.x.next()
 		if err != nil {
 			return err
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if t.Name.Local != "c" {
+		switch k {
+		case xEOF:
+			return errXML
+		case xStart:
+			if string(s.x.name) != "c" {
 				if err := s.skip(); err != nil {
 					return err
 				}
 				continue
 			}
 			col++
-			typ := ""
-			for _, a := range t.Attr {
-				switch a.Name.Local {
+			typ := ctNone
+			for a := s.x.attrs; ; {
+				var n, raw []byte
+				if n, raw, a = nextAttr(a); n == nil {
+					break
+				}
+				switch string(localName(n)) {
 				case "r":
-					c, _ := columnIndex(a.Value)
-					if c < 0 || c >= 16384 {
-						return problem(ErrCorrupt)
+					v, ok := s.x.value(raw)
+					c := columnIndexBytes(v)
+					if !ok || c < 0 || c >= 16384 {
+						return errXML
 					}
 					col = c
 				case "t":
-					typ = a.Value
+					v, ok := s.x.value(raw)
+					if !ok {
+						return errXML
+					}
+					typ = cellTypeOf(v)
 				}
 			}
 			if col >= 16384 {
-				return problem(ErrCorrupt)
+				return errXML
 			}
-			v, isText, err := s.readCell()
+			isText, err := s.readCell()
 			if err != nil {
 				return err
 			}
-			cell, err := s.cellValue(typ, v, isText)
+			cell, err := s.cellValue(typ, isText)
 			if err != nil {
 				return err
 			}
-			if cell.Value == "" {
+			// Blank cells matter only before a later one, which pads.
+			if cell.Value == "" || cell.Type != CellFormulaError && isBlank(cell.Value) {
 				continue
-			}
-			for len(s.cells) < col {
-				s.cells = append(s.cells, Cell{Col: ColumnLetter(len(s.cells))})
 			}
 			if len(s.cells) > col { // a repeated reference: keep the last
 				s.cells = s.cells[:col]
 			}
+			if padded += col - len(s.cells); padded > maxPadding {
+				return errXML
+			}
+			for len(s.cells) < col {
+				s.cells = append(s.cells, Cell{Col: ColumnLetter(len(s.cells))})
+			}
 			cell.Col = ColumnLetter(col)
 			s.cells = append(s.cells, cell)
-		case xml.EndElement:
-			if t.Name.Local == "row" {
+		case xEnd:
+			if string(s.x.name) == "row" {
 				for len(s.cells) > 0 && isBlank(s.cells[len(s.cells)-1].Value) {
 					s.cells = s.cells[:len(s.cells)-1]
 				}
@@ -390,84 +516,168 @@ func (s *sheetReader) readRow() error {
 	}
 }
 
-// readCell reads a c element's value: the text of v, or of is (inline
-// string runs, phonetic guides left out). isText is true for is.
-func (s *sheetReader) readCell() (string, bool, error) {
-	var b strings.Builder
-	in := ""
-	skip, isText := 0, false
-	for {
-		tok, err := s.dec.RawToken()
-		if err != nil {
-			return "", false, err
+// columnIndexBytes is columnIndex's column for an attribute value; -1
+// when it does not start with a letter.
+func columnIndexBytes(ref []byte) int {
+	col := 0
+	for _, c := range ref {
+		if c < 'A' || c > 'Z' {
+			break
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
+		col = col*26 + int(c-'A'+1)
+		if col > 1<<20 {
+			return -1
+		}
+	}
+	return col - 1
+}
+
+// Where the text of a cell goes.
+const (
+	inNone = iota
+	inV
+	inT
+)
+
+// readCell reads a c element's value into s.val: the text of v, or of is
+// (inline string runs, phonetic guides left out). isText is true for is.
+func (s *sheetReader) readCell() (isText bool, err error) {
+	s.val = s.val[:0]
+	in, skip := inNone, 0
+	for {
+		k, err := s.x.next()
+		if err != nil {
+			return false, err
+		}
+		switch k {
+		case xEOF:
+			return false, errXML
+		case xStart:
+			switch string(s.x.name) {
 			case "v":
-				in = "v"
+				in = inV
 			case "is":
 				isText = true
 			case "t":
 				if isText && skip == 0 {
-					in = "t"
+					in = inT
 				}
 			case "rPh":
 				skip++
 			case "f":
-				in = "" // the formula itself: its cached value is in v
+				in = inNone // the formula itself: its cached value is in v
 			}
-		case xml.EndElement:
-			switch t.Name.Local {
+		case xEnd:
+			switch string(s.x.name) {
 			case "c":
-				return b.String(), isText, nil
+				return isText, nil
 			case "rPh":
 				skip--
 			case "v", "t":
-				in = ""
+				in = inNone
 			}
-		case xml.CharData:
-			if in != "" {
-				b.Write(t)
+		case xText:
+			if in != inNone {
+				s.val = append(s.val, s.x.text...)
 			}
 		}
 	}
 }
 
-// cellValue interprets a raw value by the cell's type attribute.
-func (s *sheetReader) cellValue(typ, v string, isText bool) (Cell, error) {
+// cellValue interprets the value read by the cell's type attribute.
+func (s *sheetReader) cellValue(typ int, isText bool) (Cell, error) {
+	v := s.val
 	switch typ {
-	case "s":
-		i, err := strconv.Atoi(strings.TrimSpace(v))
-		if err != nil || i < 0 || i >= len(s.sst) {
-			if v == "" {
+	case ctShared:
+		i, ok := atoiBytes(bytes.TrimSpace(v))
+		if !ok || i >= s.sst.len() {
+			if len(v) == 0 {
 				return Cell{}, nil
 			}
 			return Cell{}, problem(ErrCorrupt)
 		}
-		return Cell{Value: s.sst[i]}, nil
-	case "inlineStr", "str":
-		return Cell{Value: v}, nil
-	case "b":
-		switch strings.TrimSpace(v) {
+		return Cell{Value: s.sst.at(i)}, nil
+	case ctInline, ctStr:
+		return Cell{Value: s.cache.get(v)}, nil
+	case ctBool:
+		switch string(bytes.TrimSpace(v)) {
 		case "1", "true":
 			return Cell{Value: "TRUE", Type: CellBool}, nil
 		case "0", "false":
 			return Cell{Value: "FALSE", Type: CellBool}, nil
 		}
-		return Cell{Value: v, Type: CellBool}, nil
-	case "e":
-		return Cell{Value: v, Type: CellFormulaError}, nil
-	case "d":
-		return Cell{Value: v, Type: CellDate}, nil
+		return Cell{Value: s.cache.get(v), Type: CellBool}, nil
+	case ctError:
+		return Cell{Value: s.cache.get(v), Type: CellFormulaError}, nil
+	case ctDate:
+		return Cell{Value: s.cache.get(v), Type: CellDate}, nil
 	}
 	if isText {
-		return Cell{Value: v}, nil
+		return Cell{Value: s.cache.get(v)}, nil
 	}
-	if v == "" {
+	if len(v) == 0 {
 		return Cell{}, nil
 	}
-	return Cell{Value: numberValue(v), Type: CellNumber}, nil
+	if plainNumber(v) {
+		return Cell{Value: s.cache.get(v), Type: CellNumber}, nil
+	}
+	return Cell{Value: numberValue(string(v)), Type: CellNumber}, nil
+}
+
+// plainNumber reports a number numberValue leaves as it is: at most 15
+// digits, no exponent, no leading or trailing zero that would go, no
+// negative zero.
+func plainNumber(v []byte) bool {
+	i := 0
+	if len(v) > 0 && v[0] == '-' {
+		i = 1
+	}
+	ip := digits(string(v[i:]))
+	if ip == 0 || ip > 1 && v[i] == '0' {
+		return false
+	}
+	n := ip
+	j := i + ip
+	if j < len(v) {
+		if v[j] != '.' {
+			return false
+		}
+		fp := digits(string(v[j+1:]))
+		if fp == 0 || j+1+fp != len(v) || v[len(v)-1] == '0' {
+			return false
+		}
+		n += fp
+	} else if i == 1 && ip == 1 && v[1] == '0' {
+		return false // -0
+	}
+	return n <= 15
+}
+
+// stringCache hands out the strings of cell values, reusing the last
+// string seen at each of its slots: values that repeat down a column
+// (an industry, a status, 是/否) cost no allocation after the first.
+type stringCache struct {
+	slots [1024]string
+}
+
+func (c *stringCache) get(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(b) > 48 {
+		return string(b)
+	}
+	// FNV-1a over the bytes.
+	h := uint32(2166136261)
+	for _, x := range b {
+		h = (h ^ uint32(x)) * 16777619
+	}
+	slot := &c.slots[h%uint32(len(c.slots))]
+	if *slot == string(b) {
+		return *slot
+	}
+	*slot = string(b)
+	return *slot
 }
 
 // numberValue renders a number cell as a spreadsheet shows it in General
@@ -486,18 +696,19 @@ func numberValue(v string) string {
 	return strconv.FormatFloat(g, 'f', -1, 64)
 }
 
-// skip skips the element just started (raw tokens: the worksheet is read
-// without namespace bookkeeping, which costs a third of the time).
+// skip skips the element just started.
 func (s *sheetReader) skip() error {
 	for depth := 1; depth > 0; {
-		tok, err := s.dec.RawToken()
+		k, err := s.x.next()
 		if err != nil {
 			return err
 		}
-		switch tok.(type) {
-		case xml.StartElement:
+		switch k {
+		case xEOF:
+			return errXML
+		case xStart:
 			depth++
-		case xml.EndElement:
+		case xEnd:
 			depth--
 		}
 	}
