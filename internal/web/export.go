@@ -19,6 +19,7 @@ import (
 func (s *Server) exportRoutes() {
 	s.handle("GET", "/enterprises/export", auth.PermEnterpriseRead, s.enterpriseExport)
 	s.handle("GET", "/members/export", auth.PermMemberRead, s.memberExport)
+	s.handle("GET", "/templates/{file}", auth.PermSelf, s.importTemplate)
 }
 
 // exportFormat reads ?format= (xlsx by default, csv, or csv-gb18030).
@@ -92,4 +93,68 @@ func (s *Server) memberExport(w http.ResponseWriter, r *http.Request) {
 	}
 	rows := export.Members(r.Context(), s.store, ri.sess.actor, f)
 	s.sendExport(w, r, tabular.Members, f, rows)
+}
+
+// templatePerms: who may download a register's import template (those who
+// may write the register).
+var templatePerms = map[string]auth.Perm{
+	"grids": auth.PermGridWrite, "enterprises": auth.PermEnterpriseWrite, "output_values": auth.PermEnterpriseWrite,
+	"organizations": auth.PermOrgWrite, "members": auth.PermMemberWrite, "surveys": auth.PermSurveyWrite,
+}
+
+// importTemplate serves a register's template: localized headers, one
+// example row, a notes sheet and drop-downs (closed lists, the industry
+// dictionary and the grids in scope).
+func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) {
+	ri := info(r)
+	name := r.PathValue("file")
+	register, ext, _ := strings.Cut(name, ".")
+	spec, ok := tabular.Specs()[register]
+	if !ok || (ext != "xlsx" && ext != "csv") {
+		s.failStatus(w, r, http.StatusNotFound, model.Errorf(model.ENOTFOUND, "error.no_route"))
+		return
+	}
+	if !auth.Can(ri.sess.user.Role, templatePerms[register]) {
+		s.failStatus(w, r, http.StatusForbidden, model.Errorf(model.EFORBIDDEN, "error.forbidden"))
+		return
+	}
+	lang := "zh-CN"
+	if ri.locale == "en" {
+		lang = "en"
+	}
+	opts := tabular.TemplateOptions{Lang: lang, Choices: map[string][]string{}}
+	if spec.Column("industry") != nil {
+		inds, err := s.store.Industries(r.Context())
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, in := range inds {
+			if in.Active {
+				opts.Choices["industry"] = append(opts.Choices["industry"], in.Name)
+			}
+		}
+	}
+	if register == "enterprises" {
+		grids, err := s.store.GridOptions(r.Context(), ri.sess.actor)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, g := range grids {
+			if g.Level == model.GridGrid {
+				opts.Choices["grid"] = append(opts.Choices["grid"], g.Code)
+			}
+		}
+	}
+	format := tabular.FormatXLSX
+	ctype := "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	if ext == "csv" {
+		format, ctype = tabular.FormatCSV, "text/csv; charset=utf-8"
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Disposition", contentDisposition(register+"-template."+ext, spec.Title.In(lang)+"-"+s.cat.T(ri.locale, "export.template")+"."+ext))
+	if err := tabular.WriteTemplate(w, format, spec, opts); err != nil {
+		s.log.Error("template", "register", register, "err", err)
+	}
 }

@@ -123,3 +123,31 @@ func TestMemberExportIsMasked(t *testing.T) {
 	}
 	e.login("anjian").download("/members/export", 403)
 }
+
+// Import templates: localized headers, an example row that reads back as a
+// valid row, drop-downs from the dictionaries; only for those who may write
+// the register.
+func TestImportTemplates(t *testing.T) {
+	e := newEnv(t)
+	admin := e.login("admin")
+	for _, reg := range []string{"grids", "enterprises", "organizations", "members", "surveys", "output_values"} {
+		for _, ext := range []string{"xlsx", "csv"} {
+			b, h := admin.download("/templates/"+reg+"."+ext, 200)
+			if !strings.Contains(h.Get("Content-Disposition"), "filename*=UTF-8''") {
+				t.Errorf("%s.%s: Content-Disposition %q", reg, ext, h.Get("Content-Disposition"))
+			}
+			res := parseExport(t, b, reg+"."+ext, tabular.Specs()[reg])
+			if len(res.Rows) != 1 || len(res.Errors) != 0 {
+				t.Errorf("%s.%s: %d rows, errors %+v", reg, ext, len(res.Rows), res.Errors)
+			}
+		}
+	}
+	worker := e.login("worker")
+	worker.download("/templates/enterprises.xlsx", 200)
+	worker.download("/templates/members.xlsx", 403)
+	admin.download("/templates/nothing.xlsx", 404)
+	admin.download("/templates/enterprises.pdf", 404)
+	if body := admin.get("/enterprises", 200); !strings.Contains(body, `href="/templates/enterprises.xlsx"`) {
+		t.Error("enterprise list lacks the template link")
+	}
+}
