@@ -86,12 +86,12 @@ const orgCols = `o.id, o.code, o.name, o.short_name, o.kind, COALESCE(o.parent_i
 
 const orgFrom = ` FROM organizations o LEFT JOIN organizations p ON p.id = o.parent_id`
 
-func scanOrganization(sc interface{ Scan(...any) error }) (model.Organization, error) {
+func scanOrganization(sc interface{ Scan(...any) error }, extra ...any) (model.Organization, error) {
 	var o model.Organization
 	var founded, term sql.NullTime
 	var years int
-	err := sc.Scan(&o.ID, &o.Code, &o.Name, &o.ShortName, &o.Kind, &o.ParentID, &o.Path, &founded, &term, &years,
-		&o.Village, &o.Notes, &o.CreatedAt, &o.UpdatedAt, &o.Version, &o.ParentName, &o.FullMembers, &o.Probationary, &o.Units)
+	err := sc.Scan(append([]any{&o.ID, &o.Code, &o.Name, &o.ShortName, &o.Kind, &o.ParentID, &o.Path, &founded, &term, &years,
+		&o.Village, &o.Notes, &o.CreatedAt, &o.UpdatedAt, &o.Version, &o.ParentName, &o.FullMembers, &o.Probationary, &o.Units}, extra...)...)
 	if err != nil {
 		return o, err
 	}
@@ -651,19 +651,66 @@ func (s *Store) posts(ctx context.Context, cond string, arg any, all bool) ([]mo
 
 // ---- composition checks ----
 
-// OrgFacts gathers what the composition checks need for one organization.
-func (s *Store) OrgFacts(ctx context.Context, o model.Organization) (orgcheck.Facts, error) {
-	f := orgcheck.Facts{Kind: o.Kind, FullMembers: o.FullMembers, Members: o.FullMembers + o.Probationary, Units: o.Units}
+// committeeSQL counts the committee posts (beyond 书记/副书记) in office in
+// the organization aliased o: a 支部委员会 exists when it is above zero.
+const committeeSQL = `(SELECT COUNT(DISTINCT pp.post) FROM org_posts pp WHERE pp.org_id = o.id AND pp.ended_on IS NULL
+	AND pp.post IN ('organization', 'propaganda', 'discipline'))`
+
+// factsOf are the composition facts of a scanned organization.
+func factsOf(o model.Organization, committee int) orgcheck.Facts {
+	f := orgcheck.Facts{Kind: o.Kind, FullMembers: o.FullMembers, Members: o.FullMembers + o.Probationary,
+		Units: o.Units, HasCommittee: committee > 0}
 	if o.TermEnd != nil {
 		f.TermEnd = *o.TermEnd
 	}
+	return f
+}
+
+// OrgFacts gathers what the composition checks need for one organization.
+func (s *Store) OrgFacts(ctx context.Context, o model.Organization) (orgcheck.Facts, error) {
 	var committee int
-	if err := s.R.QueryRowContext(ctx, `SELECT COUNT(DISTINCT post) FROM org_posts WHERE org_id = $1 AND ended_on IS NULL
-		AND post IN ('organization', 'propaganda', 'discipline')`, o.ID).Scan(&committee); err != nil {
-		return f, fmt.Errorf("store: committee: %w", err)
+	if err := s.R.QueryRowContext(ctx, "SELECT "+committeeSQL+" FROM organizations o WHERE o.id = $1", o.ID).Scan(&committee); err != nil {
+		return orgcheck.Facts{}, fmt.Errorf("store: committee: %w", err)
 	}
-	f.HasCommittee = committee > 0
-	return f, nil
+	return factsOf(o, committee), nil
+}
+
+// OrgChecksOf returns the composition warnings of the given organizations
+// (a list page) by id, with one query for their committees.
+func (s *Store) OrgChecksOf(ctx context.Context, orgs []model.Organization) (map[int64][]orgcheck.Check, error) {
+	out := map[int64][]orgcheck.Check{}
+	if len(orgs) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, len(orgs))
+	for i, o := range orgs {
+		ids[i] = o.ID
+	}
+	var args []any
+	rows, err := s.R.QueryContext(ctx, "SELECT o.id, "+committeeSQL+" FROM organizations o WHERE o.id "+inList(ids, &args), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: committees: %w", err)
+	}
+	defer rows.Close()
+	committee := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		committee[id] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	for _, o := range orgs {
+		if cs := orgcheck.Evaluate(factsOf(o, committee[o.ID]), now); len(cs) > 0 {
+			out[o.ID] = cs
+		}
+	}
+	return out, nil
 }
 
 // OrgChecks returns the composition warnings of one organization now.
@@ -694,9 +741,7 @@ func (s *Store) CompositionReport(ctx context.Context, actor *model.Actor, rootI
 		}
 		where += " AND " + pathIn("o.path", []string{p}, &args)
 	}
-	rows, err := s.R.QueryContext(ctx, "SELECT "+orgCols+`,
-		(SELECT COUNT(DISTINCT post) FROM org_posts pp WHERE pp.org_id = o.id AND pp.ended_on IS NULL
-			AND pp.post IN ('organization', 'propaganda', 'discipline'))`+orgFrom+" WHERE "+where+" ORDER BY o.path", args...)
+	rows, err := s.R.QueryContext(ctx, "SELECT "+orgCols+", "+committeeSQL+orgFrom+" WHERE "+where+" ORDER BY o.path", args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: composition report: %w", err)
 	}
@@ -704,22 +749,12 @@ func (s *Store) CompositionReport(ctx context.Context, actor *model.Actor, rootI
 	now := s.now()
 	var out []OrgCheckRow
 	for rows.Next() {
-		var o model.Organization
 		var committee int
-		var founded, term sql.NullTime
-		var years int
-		if err := rows.Scan(&o.ID, &o.Code, &o.Name, &o.ShortName, &o.Kind, &o.ParentID, &o.Path, &founded, &term, &years,
-			&o.Village, &o.Notes, &o.CreatedAt, &o.UpdatedAt, &o.Version, &o.ParentName, &o.FullMembers, &o.Probationary, &o.Units,
-			&committee); err != nil {
+		o, err := scanOrganization(rows, &committee)
+		if err != nil {
 			return nil, err
 		}
-		o = finishOrg(o, founded, term, years)
-		f := orgcheck.Facts{Kind: o.Kind, FullMembers: o.FullMembers, Members: o.FullMembers + o.Probationary,
-			Units: o.Units, HasCommittee: committee > 0}
-		if o.TermEnd != nil {
-			f.TermEnd = *o.TermEnd
-		}
-		if cs := orgcheck.Evaluate(f, now); len(cs) > 0 {
+		if cs := orgcheck.Evaluate(factsOf(o, committee), now); len(cs) > 0 {
 			out = append(out, OrgCheckRow{Org: o, Checks: cs})
 		}
 	}
@@ -942,6 +977,52 @@ func (s *Store) OrgAlliances(ctx context.Context, orgID int64) ([]model.Alliance
 			return nil, err
 		}
 		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// OrgGroups lists the organizations in the actor's scope that can hold
+// others (党委, 党总支), in tree order, with names only: the pickers of
+// parents, without the counts every full organization row carries.
+func (s *Store) OrgGroups(ctx context.Context, actor *model.Actor) ([]model.Organization, error) {
+	var args []any
+	rows, err := s.R.QueryContext(ctx, `SELECT o.id, o.code, o.name, o.kind, COALESCE(o.parent_id, 0), o.path, COALESCE(p.name, '')`+orgFrom+
+		" WHERE o.kind IN ('committee', 'general_branch') AND "+orgScopeSQL(actor, &args)+" ORDER BY o.path", args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: organization groups: %w", err)
+	}
+	defer rows.Close()
+	var out []model.Organization
+	for rows.Next() {
+		var o model.Organization
+		if err := rows.Scan(&o.ID, &o.Code, &o.Name, &o.Kind, &o.ParentID, &o.Path, &o.ParentName); err != nil {
+			return nil, err
+		}
+		o.Depth = strings.Count(o.Path, "/") - 2
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// VisibleOrgs returns which of ids the actor reads.
+func (s *Store) VisibleOrgs(ctx context.Context, actor *model.Actor, ids []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var args []any
+	q := "SELECT o.id FROM organizations o WHERE o.id " + inList(ids, &args) + " AND " + orgScopeSQL(actor, &args)
+	rows, err := s.R.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: visible organizations: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
 	}
 	return out, rows.Err()
 }

@@ -90,24 +90,6 @@ func orgFilterFrom(q url.Values) (store.OrgFilter, error) {
 	return f, v.Err()
 }
 
-// orgScopeAll returns every organization the actor reads, in tree order.
-func (s *Server) orgScopeAll(ctx context.Context, actor *model.Actor) ([]model.Organization, error) {
-	var out []model.Organization
-	f := store.OrgFilter{Limit: 200}
-	for range 100 {
-		items, next, _, err := s.store.ListOrganizations(ctx, actor, f)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, items...)
-		if next == "" {
-			break
-		}
-		f.Cursor = next
-	}
-	return out, nil
-}
-
 // orgFromPath loads the organization named by the path, within the actor's scope.
 func (s *Server) orgFromPath(r *http.Request) (model.Organization, error) {
 	id, err := pathID(r)
@@ -191,22 +173,16 @@ func (s *Server) orgList(w http.ResponseWriter, r *http.Request) {
 	v.Crumbs = []Crumb{{Label: v.T("menu.party")}, {Label: v.Title}}
 	f, err := orgFilterFrom(r.URL.Query())
 	p := orgListPage{Kinds: model.OrgKinds, Limit: f.Limit}
-	var all []model.Organization
 	if err == nil {
-		all, err = s.orgScopeAll(ctx, actor)
-	}
-	for _, o := range all {
-		if !model.IsBranchKind(o.Kind) {
-			p.Parents = append(p.Parents, o)
-		}
+		p.Parents, err = s.store.OrgGroups(ctx, actor)
 	}
 	var items []model.Organization
 	if err == nil {
 		items, p.Next, p.Prev, err = s.store.ListOrganizations(ctx, actor, f)
 	}
-	var report []store.OrgCheckRow
+	var checks map[int64][]orgcheck.Check
 	if err == nil {
-		report, err = s.store.CompositionReport(ctx, actor, f.ParentID)
+		checks, err = s.store.OrgChecksOf(ctx, items) // this page's, not the subtree's
 	}
 	if err != nil {
 		if form, ok := s.formFromError(r, err); ok {
@@ -222,10 +198,6 @@ func (s *Server) orgList(w http.ResponseWriter, r *http.Request) {
 		}
 		s.fail(w, r, err)
 		return
-	}
-	checks := map[int64][]orgcheck.Check{}
-	for _, row := range report {
-		checks[row.Org.ID] = row.Checks
 	}
 	for _, o := range items {
 		row := orgRow{Organization: o, Warnings: len(checks[o.ID])}
@@ -272,15 +244,10 @@ func (s *Server) orgChecksPage(w http.ResponseWriter, r *http.Request) {
 		}
 		root = n
 	}
-	all, err := s.orgScopeAll(ctx, actor)
-	if err != nil {
+	var err error
+	if p.Parents, err = s.store.OrgGroups(ctx, actor); err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	for _, o := range all {
-		if !model.IsBranchKind(o.Kind) {
-			p.Parents = append(p.Parents, o)
-		}
 	}
 	if err := verr.Err(); err != nil {
 		form, _ := s.formFromError(r, err)
@@ -445,14 +412,14 @@ type orgFormPage struct {
 // organization under: in scope, managed, able to hold children, and not
 // the organization itself or below it. The current parent stays offered.
 func (s *Server) orgParentOptions(ctx context.Context, actor *model.Actor, self *model.Organization) ([]model.Organization, error) {
-	all, err := s.orgScopeAll(ctx, actor)
+	groups, err := s.store.OrgGroups(ctx, actor)
 	if err != nil {
 		return nil, err
 	}
 	var out []model.Organization
 	hasCurrent := self == nil || self.ParentID == 0
-	for _, o := range all {
-		if model.IsBranchKind(o.Kind) || !orgCanManage(actor, o.Path) || (self != nil && strings.HasPrefix(o.Path, self.Path)) {
+	for _, o := range groups {
+		if !orgCanManage(actor, o.Path) || (self != nil && strings.HasPrefix(o.Path, self.Path)) {
 			continue
 		}
 		if self != nil && o.ID == self.ParentID {
@@ -824,13 +791,13 @@ func (s *Server) allianceVisible(ctx context.Context, actor *model.Actor) ([]mod
 	if err != nil || actor.Scope.All {
 		return all, err
 	}
-	orgs, err := s.orgScopeAll(ctx, actor)
+	var members []int64
+	for _, a := range all {
+		members = append(members, a.OrgIDs...)
+	}
+	seen, err := s.store.VisibleOrgs(ctx, actor, members)
 	if err != nil {
 		return nil, err
-	}
-	seen := map[int64]bool{}
-	for _, o := range orgs {
-		seen[o.ID] = true
 	}
 	out := []model.Alliance{}
 	for _, a := range all {
