@@ -31,17 +31,7 @@ func enterpriseFilterFrom(q url.Values) (model.EnterpriseFilter, error) {
 	if len([]rune(f.Keyword)) > 50 {
 		v.Add("q", "field.too_long", 50)
 	}
-	id := func(name string) int64 {
-		s := q.Get(name)
-		if s == "" {
-			return 0
-		}
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n < 0 {
-			v.Add(name, "field.number")
-		}
-		return n
-	}
+	id := func(name string) int64 { return idParam(&v, name, q.Get(name)) }
 	f.GridID, f.IndustryID = id("grid"), id("industry")
 	switch q.Get("above_scale") {
 	case "":
@@ -57,16 +47,7 @@ func enterpriseFilterFrom(q url.Values) (model.EnterpriseFilter, error) {
 	if f.Status != "" && !contains(model.EnterpriseStatuses, f.Status) {
 		v.Add("status", "field.choose")
 	}
-	if l := q.Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > 200 {
-			v.Add("limit", "field.range", 1, 200)
-		}
-		f.Limit = n
-	}
-	if f.Limit == 0 {
-		f.Limit = 20
-	}
+	f.Limit = limitParam(&v, q.Get("limit"))
 	return f, v.Err()
 }
 

@@ -85,17 +85,7 @@ func memberFilterFrom(q url.Values) (model.MemberFilter, error) {
 	if len([]rune(f.Keyword)) > 50 {
 		v.Add("q", "field.too_long", 50)
 	}
-	id := func(name string) int64 {
-		s := q.Get(name)
-		if s == "" {
-			return 0
-		}
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n < 0 {
-			v.Add(name, "field.number")
-		}
-		return n
-	}
+	id := func(name string) int64 { return idParam(&v, name, q.Get(name)) }
 	f.OrgID, f.EnterpriseID = id("org"), id("enterprise")
 	if f.Category != "" && !contains(model.MemberCategories, f.Category) {
 		v.Add("category", "field.choose")
@@ -121,16 +111,7 @@ func memberFilterFrom(q url.Values) (model.MemberFilter, error) {
 	default:
 		v.Add("mobile", "field.choose")
 	}
-	if l := q.Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > 200 {
-			v.Add("limit", "field.range", 1, 200)
-		}
-		f.Limit = n
-	}
-	if f.Limit == 0 {
-		f.Limit = 20
-	}
+	f.Limit = limitParam(&v, q.Get("limit"))
 	return f, v.Err()
 }
 

@@ -77,16 +77,7 @@ func orgFilterFrom(q url.Values) (store.OrgFilter, error) {
 			f.ParentID = n
 		}
 	}
-	if l := q.Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > 200 {
-			v.Add("limit", "field.range", 1, 200)
-		}
-		f.Limit = n
-	}
-	if f.Limit == 0 {
-		f.Limit = 20
-	}
+	f.Limit = limitParam(&v, q.Get("limit"))
 	return f, v.Err()
 }
 
