@@ -151,6 +151,12 @@ func (s *Server) apiGridList(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"items": grids})
 }
 
+// writeCreated answers a create: 201, the new resource's Location, its body.
+func writeCreated(w http.ResponseWriter, base string, id int64, body any) {
+	w.Header().Set("Location", base+strconv.FormatInt(id, 10))
+	writeJSON(w, http.StatusCreated, body)
+}
+
 func (s *Server) apiGridGet(w http.ResponseWriter, r *http.Request) {
 	g, err := s.pathGrid(r)
 	if err != nil {
@@ -171,8 +177,7 @@ func (s *Server) apiGridCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Location", "/api/v1/grids/"+strconv.FormatInt(g.ID, 10))
-	writeJSON(w, http.StatusCreated, g)
+	writeCreated(w, "/api/v1/grids/", g.ID, g)
 }
 
 type gridPatch struct {
@@ -283,8 +288,7 @@ func (s *Server) apiEnterpriseCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Location", "/api/v1/enterprises/"+strconv.FormatInt(e.ID, 10))
-	writeJSON(w, http.StatusCreated, e)
+	writeCreated(w, "/api/v1/enterprises/", e.ID, e)
 }
 
 // enterprisePatch: absent fields keep their value; version is required.

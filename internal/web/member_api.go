@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 
 	"redgrid/internal/model"
@@ -161,8 +160,7 @@ func (s *Server) apiMemberCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Location", "/api/v1/members/"+strconv.FormatInt(m.ID, 10))
-	writeJSON(w, http.StatusCreated, s.memberOut(m))
+	writeCreated(w, "/api/v1/members/", m.ID, s.memberOut(m))
 }
 
 // memberPatch: absent fields keep their value; version is required.

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"redgrid/internal/model"
 	"redgrid/internal/store"
@@ -87,8 +86,7 @@ func (s *Server) apiOrgCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, orgScopeError(err))
 		return
 	}
-	w.Header().Set("Location", "/api/v1/organizations/"+strconv.FormatInt(o.ID, 10))
-	writeJSON(w, http.StatusCreated, o)
+	writeCreated(w, "/api/v1/organizations/", o.ID, o)
 }
 
 // orgPatch: absent fields keep their value; version is required.

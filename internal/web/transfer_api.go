@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"redgrid/internal/auth"
 	"redgrid/internal/model"
@@ -158,8 +157,7 @@ func (s *Server) apiTransferCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Location", "/api/v1/transfers/"+strconv.FormatInt(t.ID, 10))
-	writeJSON(w, http.StatusCreated, s.transferOut(r, t))
+	writeCreated(w, "/api/v1/transfers/", t.ID, s.transferOut(r, t))
 }
 
 type transferStep struct {
@@ -237,8 +235,7 @@ func (s *Server) apiSurveyCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Location", "/api/v1/surveys/"+strconv.FormatInt(sv.ID, 10))
-	writeJSON(w, http.StatusCreated, sv)
+	writeCreated(w, "/api/v1/surveys/", sv.ID, sv)
 }
 
 // surveyPatch: absent fields keep their value; version is required.
@@ -344,6 +341,5 @@ func (s *Server) apiSurveyConvert(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Location", "/api/v1/transfers/"+strconv.FormatInt(t.ID, 10))
-	writeJSON(w, http.StatusCreated, s.transferOut(r, t))
+	writeCreated(w, "/api/v1/transfers/", t.ID, s.transferOut(r, t))
 }
