@@ -533,6 +533,22 @@ func (s *Store) memberSecret(ctx context.Context, q queryer, id int64) (model.Me
 	return sec, nil
 }
 
+// exactKeyword tells a keyword that is a whole ID number or phone (found
+// through its blind index) from a name prefix: it returns the index and
+// the normalized value, or "" for a name.
+func (s *Store) exactKeyword(kw string) (index, value string) {
+	if s.Keys == nil || kw == "" {
+		return "", ""
+	}
+	if id := ident.NormalizeID(kw); looksLikeID(id) {
+		return indexIDNumber, id
+	}
+	if phone := NormalizePhone(kw); validPhone(phone) {
+		return indexPhone, phone
+	}
+	return "", ""
+}
+
 // looksLikeID reports whether a keyword is a whole ID number.
 func looksLikeID(s string) bool {
 	if len(s) != 18 {
@@ -577,14 +593,12 @@ func (s *Store) memberWhere(ctx context.Context, actor *model.Actor, f model.Mem
 		where = append(where, fmt.Sprintf("m.mobile = $%d", len(*args)))
 	}
 	if kw := strings.TrimSpace(f.Keyword); kw != "" {
-		id := ident.NormalizeID(kw)
-		phone := NormalizePhone(kw)
-		switch {
-		case looksLikeID(id) && s.Keys != nil:
-			*args = append(*args, s.Keys.Index(indexIDNumber, id))
+		switch index, value := s.exactKeyword(kw); index {
+		case indexIDNumber:
+			*args = append(*args, s.Keys.Index(indexIDNumber, value))
 			where = append(where, fmt.Sprintf("m.id_index = $%d", len(*args)))
-		case validPhone(phone) && s.Keys != nil:
-			*args = append(*args, s.Keys.Index(indexPhone, phone))
+		case indexPhone:
+			*args = append(*args, s.Keys.Index(indexPhone, value))
 			where = append(where, fmt.Sprintf("m.phone_index = $%d", len(*args)))
 		default:
 			// A name prefix, as the range of pinyin sort keys that begin
@@ -630,8 +644,8 @@ const bigSubtree = 20_000
 // planner cannot weigh a range on org_path against the pinyin order without
 // knowing the subtree's size; the counters tell it. PostgreSQL decides alone.
 func (s *Store) memberListFrom(ctx context.Context, actor *model.Actor, f model.MemberFilter, path string) string {
-	kw := strings.TrimSpace(f.Keyword)
-	if s.dialect.name != "sqlite" || f.EnterpriseID != 0 || looksLikeID(ident.NormalizeID(kw)) || validPhone(NormalizePhone(kw)) {
+	exact, _ := s.exactKeyword(strings.TrimSpace(f.Keyword))
+	if s.dialect.name != "sqlite" || f.EnterpriseID != 0 || exact != "" {
 		return "members m"
 	}
 	if !actorAllMembers(actor) {
