@@ -23,19 +23,25 @@ const (
 	PermTransferWrite   Perm = "transfer:write"
 	PermSurveyRead      Perm = "survey:read"
 	PermSurveyWrite     Perm = "survey:write"
-	PermSelf            Perm = "self" // any signed-in account
+	PermStationRead     Perm = "station:read"     // the station register (keepers: their own stations)
+	PermStationWrite    Perm = "station:write"    // register and edit stations
+	PermStationOperate  Perm = "station:operate"  // counters, loans, service log of one's stations
+	PermStationModerate Perm = "station:moderate" // approve or hide public feedback
+	PermSelf            Perm = "self"             // any signed-in account
 )
 
 // rolePerms grants permissions per role. Admins hold every permission.
 var rolePerms = map[model.Role][]Perm{
-	model.RoleDepartment: {PermEnterpriseRead, PermGridRead},
+	model.RoleDepartment: {PermEnterpriseRead, PermGridRead, PermStationRead},
 	model.RoleGridHead: {PermEnterpriseRead, PermEnterpriseWrite, PermGridRead,
-		PermOrgRead, PermMemberRead, PermSurveyRead, PermSurveyWrite},
+		PermOrgRead, PermMemberRead, PermSurveyRead, PermSurveyWrite, PermStationRead},
 	model.RoleGridWorker: {PermEnterpriseRead, PermEnterpriseWrite, PermGridRead,
-		PermOrgRead, PermMemberRead, PermSurveyRead, PermSurveyWrite},
+		PermOrgRead, PermMemberRead, PermSurveyRead, PermSurveyWrite, PermStationRead},
 	model.RoleOrgSecretary: {PermEnterpriseRead, PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite,
 		PermTransferWrite, PermSurveyRead, PermSurveyWrite},
 	model.RoleMember: {},
+	// A station keeper sees and runs the stations assigned to them, nothing else.
+	model.RoleStationKeeper: {PermStationRead, PermStationOperate},
 }
 
 // Can reports whether role holds perm.

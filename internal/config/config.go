@@ -29,6 +29,11 @@ type Config struct {
 	TokenMaxAge   time.Duration // REDGRID_TOKEN_MAX_AGE
 	TrustProxy    bool          // REDGRID_TRUST_PROXY: take the client address from X-Forwarded-For
 	ShutdownGrace time.Duration // REDGRID_SHUTDOWN_GRACE
+	// The public station finder's map. Without a tile URL the finder draws
+	// its own plain map of points (no third-party requests at all).
+	MapTiles       string // REDGRID_MAP_TILES: tile URL template, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
+	MapTilesGCJ    bool   // REDGRID_MAP_TILES_GCJ: the tiles are GCJ-02 (高德, 腾讯): points are shifted to match
+	MapAttribution string // REDGRID_MAP_ATTRIBUTION: the tile provider's required credit
 	Location      *time.Location
 	// Getenv is the environment the configuration was read from; the secret
 	// keyring reads REDGRID_SECRET_KEY* through it.
@@ -82,6 +87,15 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	str("DEFAULT_LOCALE", &c.DefaultLocale)
 	str("LOG_LEVEL", &c.LogLevel)
 	str("LOG_FORMAT", &c.LogFormat)
+	str("MAP_TILES", &c.MapTiles)
+	str("MAP_ATTRIBUTION", &c.MapAttribution)
+	if v := getenv("REDGRID_MAP_TILES_GCJ"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("REDGRID_MAP_TILES_GCJ: %q is not true or false", v))
+		}
+		c.MapTilesGCJ = b
+	}
 	dur("SESSION_IDLE", &c.SessionIdle)
 	dur("SESSION_MAX_AGE", &c.SessionMaxAge)
 	dur("TOKEN_MAX_AGE", &c.TokenMaxAge)
@@ -132,6 +146,12 @@ func (c *Config) Validate() error {
 	if c.DatabaseURL == "" {
 		errs = append(errs, errors.New("database URL is empty"))
 	}
+	if c.MapTiles != "" {
+		if u, err := url.Parse(strings.NewReplacer("{s}", "a", "{z}", "0", "{x}", "0", "{y}", "0").Replace(c.MapTiles)); err != nil ||
+			(u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || !strings.Contains(c.MapTiles, "{z}") {
+			errs = append(errs, fmt.Errorf("map tiles %q: an http(s) URL template with {z}, {x} and {y}", c.MapTiles))
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -180,5 +200,7 @@ func (c *Config) Masked() [][2]string {
 		{"REDGRID_SESSION_IDLE", c.SessionIdle.String()}, {"REDGRID_SESSION_MAX_AGE", c.SessionMaxAge.String()},
 		{"REDGRID_TOKEN_MAX_AGE", c.TokenMaxAge.String()}, {"REDGRID_TRUST_PROXY", strconv.FormatBool(c.TrustProxy)},
 		{"REDGRID_SHUTDOWN_GRACE", c.ShutdownGrace.String()},
+		{"REDGRID_MAP_TILES", c.MapTiles}, {"REDGRID_MAP_TILES_GCJ", strconv.FormatBool(c.MapTilesGCJ)},
+		{"REDGRID_MAP_ATTRIBUTION", c.MapAttribution},
 	}
 }

@@ -16,10 +16,12 @@ const (
 	RoleGridWorker   Role = "grid_worker"
 	RoleOrgSecretary Role = "org_secretary"
 	RoleMember       Role = "member"
+	// RoleStationKeeper runs one or more 红色驿站: counters, loans, service log.
+	RoleStationKeeper Role = "station_keeper"
 )
 
 // Roles lists every role in display order.
-var Roles = []Role{RoleAdmin, RoleDepartment, RoleGridHead, RoleGridWorker, RoleOrgSecretary, RoleMember}
+var Roles = []Role{RoleAdmin, RoleDepartment, RoleGridHead, RoleGridWorker, RoleOrgSecretary, RoleMember, RoleStationKeeper}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { return slices.Contains(Roles, r) }
@@ -33,6 +35,7 @@ type Scope struct {
 	DepartmentID int64
 	OrgIDs       []int64  // organizations assigned
 	OrgPaths     []string // their materialized paths: descendants share the prefix
+	StationIDs   []int64  // 红色驿站 a station keeper runs
 }
 
 // Actor is who performs an action: a user, or the system for CLI and jobs.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -118,6 +119,16 @@ func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
 			return applied, err
 		}
 		applied++
+	}
+	if applied > 0 && s.dialect.name == "sqlite" {
+		// A migration may edit a stored table definition (0004 widens the
+		// users.role CHECK); a connection keeps the definitions it parsed,
+		// so idle connections are closed and the next use opens a fresh one.
+		for _, db := range []*sql.DB{s.W, s.R} {
+			db.SetMaxIdleConns(0)
+		}
+		s.W.SetMaxIdleConns(1)
+		s.R.SetMaxIdleConns(s.readConns)
 	}
 	return applied, nil
 }

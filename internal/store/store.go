@@ -29,6 +29,10 @@ type Store struct {
 	dialect dialect
 	url     string
 	stmts   readStmts
+	// readConns is the SQLite read pool's size (to restore its idle limit).
+	readConns int
+	// sf is the public station finder's in-memory index.
+	sf stationFinder
 	// Now returns the current time; tests replace it. Times are stored in UTC
 	// and truncated to the millisecond so both engines keep them exactly.
 	Now func() time.Time
@@ -94,6 +98,7 @@ func Open(ctx context.Context, databaseURL string, opt Options) (*Store, error) 
 		}
 		r.SetMaxOpenConns(n)
 		r.SetMaxIdleConns(n)
+		s.readConns = n
 		r.SetConnMaxLifetime(0)
 		s.W, s.R = w, r
 	}

@@ -364,6 +364,12 @@ func (s *Store) ResolveScope(ctx context.Context, u model.User) (model.Scope, er
 		sc.GridIDs = ids
 	case model.RoleGridWorker:
 		sc.GridIDs = slices.Clone(u.GridIDs)
+	case model.RoleStationKeeper:
+		ids, err := s.stationKeeperIDs(ctx, u.ID)
+		if err != nil {
+			return sc, err
+		}
+		sc.StationIDs = ids
 	case model.RoleOrgSecretary, model.RoleMember:
 		sc.OrgIDs = slices.Clone(u.OrgIDs)
 		paths, err := s.orgPaths(ctx, u.OrgIDs)

@@ -2,15 +2,18 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
 	"fmt"
 	"html/template"
 	"io/fs"
+	"mime"
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,17 +32,29 @@ var staticFS embed.FS
 // cache lifetime.
 type staticFiles struct {
 	hash map[string]string // name → short hash
+	gz   map[string][]byte // gzip of the text assets, for clients that accept it
 }
 
 func loadStatic() *staticFiles {
-	sf := &staticFiles{hash: map[string]string{}}
+	sf := &staticFiles{hash: map[string]string{}, gz: map[string][]byte{}}
 	_ = fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
 		b, _ := staticFS.ReadFile(p)
 		h := sha256.Sum256(b)
-		sf.hash[strings.TrimPrefix(p, "static/")] = hex.EncodeToString(h[:5])
+		name := strings.TrimPrefix(p, "static/")
+		sf.hash[name] = hex.EncodeToString(h[:5])
+		switch path.Ext(name) {
+		case ".js", ".css", ".svg", ".json":
+			var buf bytes.Buffer
+			zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+			_, _ = zw.Write(b)
+			_ = zw.Close()
+			if buf.Len() < len(b) {
+				sf.gz[name] = buf.Bytes()
+			}
+		}
 		return nil
 	})
 	return sf
@@ -66,7 +81,31 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
 	} else {
 		w.Header().Set("Cache-Control", "no-cache")
 	}
+	w.Header().Add("Vary", "Accept-Encoding")
+	if gz, ok := s.static.gz[name]; ok && acceptsGzip(r) {
+		// Assets are compressed once at start-up: the finder's page budget
+		// (≤ 100 KB before map tiles) counts bytes on the wire.
+		if ct := mime.TypeByExtension(path.Ext(name)); ct != "" {
+			w.Header().Set("Content-Type", ct)
+		}
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Header().Set("Content-Length", strconv.Itoa(len(gz)))
+		if r.Method != http.MethodHead {
+			_, _ = w.Write(gz)
+		}
+		return
+	}
 	http.ServeFileFS(w, r, staticFS, path.Join("static", name))
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		enc, q, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.TrimSpace(enc) == "gzip" && strings.ReplaceAll(q, " ", "") != "q=0" {
+			return true
+		}
+	}
+	return false
 }
 
 // templates holds one parsed set per page: the layout plus the page.
@@ -75,8 +114,15 @@ type templates struct {
 }
 
 var funcs = template.FuncMap{
-	"join":     strings.Join,
-	"add":      func(a, b int) int { return a + b },
+	"join": strings.Join,
+	"add":  func(a, b int) int { return a + b },
+	"addf": func(a, b float64) float64 { return a + b },
+	"dist": func(m int) string { // metres, for the station finder
+		if m < 1000 {
+			return fmt.Sprintf("%d m", m)
+		}
+		return fmt.Sprintf("%.1f km", float64(m)/1000)
+	},
 	"seqSizes": func() []int { return []int{20, 50, 100} },
 	"seq": func(n int) []int {
 		out := make([]int, n)
@@ -202,9 +248,14 @@ func (v *View) Menu() []MenuGroup {
 		MenuItem{"transfers", "menu.transfers", "/transfers", string(auth.PermTransferWrite)},
 		MenuItem{"surveys", "menu.surveys", "/surveys", string(auth.PermSurveyRead)},
 		MenuItem{"candidates", "menu.candidates", "/party/candidates", string(auth.PermOrgRead)})
+	add("menu.stations",
+		MenuItem{"stations_desk", "menu.station_list", "/manage/stations", string(auth.PermStationRead)},
+		MenuItem{"stations_stats", "menu.station_stats", "/manage/stations/stats", string(auth.PermStationRead)},
+		MenuItem{"feedback", "menu.feedback", "/manage/feedback", string(auth.PermStationModerate)})
 	add("menu.system",
 		MenuItem{"users", "menu.users", "/admin/users", string(auth.PermUserAdmin)},
 		MenuItem{"industries", "menu.industries", "/admin/industries", string(auth.PermDictWrite)},
+		MenuItem{"amenities", "menu.amenities", "/manage/amenities", string(auth.PermDictWrite)},
 		MenuItem{"audit", "menu.audit", "/admin/audit", string(auth.PermAuditRead)})
 	return out
 }

@@ -73,7 +73,7 @@ func (s *Server) registerRoutes() {
 	// Operations and assets.
 	s.handle("GET", "/healthz", public, s.healthz)
 	s.handle("GET", "/metrics", public, s.serveMetrics)
-	s.handle("GET", "/static/{hash}/{name}", public, s.serveStatic)
+	s.handle("GET", "/static/{hash}/{name...}", public, s.serveStatic)
 	s.handle("GET", "/favicon.ico", public, s.favicon)
 
 	// Sign-in and the account.
@@ -140,6 +140,10 @@ func (s *Server) registerRoutes() {
 	s.memberRoutes()
 	s.transferRoutes()
 	s.exportRoutes()
+
+	// 红色驿站: the public finder and API, and the desk.
+	s.stationPublicRoutes()
+	s.stationRoutes()
 
 	// Anything else is a friendly 404 (JSON under /api/).
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
