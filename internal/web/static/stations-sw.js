@@ -33,8 +33,10 @@ self.addEventListener("fetch", function (e) {
   }).catch(function () {
     return caches.open(CACHE).then(function (c) {
       return c.match(req).then(function (hit) {
-        return hit || (isList || req.mode === "navigate" ? c.match("/stations?last") : undefined) ||
-          new Response("offline", { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+        if (hit) return hit;
+        return (isList || req.mode === "navigate" ? c.match("/stations?last") : Promise.resolve(undefined)).then(function (last) {
+          return last || new Response("offline", { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+        });
       });
     });
   }));
