@@ -1,0 +1,134 @@
+package e2e
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+
+	"redgrid/internal/geo"
+	"redgrid/internal/model"
+	"redgrid/internal/store"
+)
+
+func ptr(f float64) *float64 { return &f }
+
+// stations registers, around a courier at 28.9000, 119.9900 (the store
+// clock reads 10:00 in Shanghai): the nearest station, closed now; the next,
+// open but without phone charging; and a farther one, open with charging.
+func (st *site) stations(t *testing.T) (closed, noCharge, charge model.Station) {
+	t.Helper()
+	mk := func(code, name string, lat float64, hours string, amen ...string) model.Station {
+		s, err := st.s.CreateStation(context.Background(), model.System, store.StationInput{Code: code, Name: name,
+			Operator: "韵达快递", Village: "大塘王村", Address: "东城街道大塘王村" + code + "号", Lat: ptr(lat), Lng: ptr(119.99),
+			Hours: [7]string{hours, hours, hours, hours, hours, hours, hours}, Amenities: amen, Status: model.StationOpen})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	closed = mk("E1", "夜班驿站", 28.9005, "20:00-06:00+1", "charging", "tea")
+	noCharge = mk("E2", "书香驿站", 28.9010, "08:00-20:00", "reading", "tea")
+	charge = mk("E3", "韵达红色驿站", 28.9030, "24h", "charging", "umbrella")
+	return
+}
+
+// A courier on a 360 px phone lets the page use the location: the nearest
+// open station with 手机充电 comes first, and its 高德 link carries GCJ-02.
+func TestStationFinderNearMe(t *testing.T) {
+	t.Parallel()
+	st := newSite(t)
+	_, _, charge := st.stations(t)
+	tb := newTab(t, st.url)
+	tb.viewport(360, 740, true)
+	tb.geolocation(st.url, cdpbrowser.PermissionSettingGranted, 28.9, 119.99)
+	tb.open("/stations", 200)
+	tb.noHorizontalScroll("station finder")
+	if !tb.visible("[data-near]") {
+		tb.fatalf("the near-me button is hidden although geolocation is available")
+	}
+	tb.do("need charging, open now",
+		chromedp.Click(chromedp.CSS(`input[name=amenity][value=charging]`)),
+		chromedp.Click(chromedp.CSS(`input[name=open_now]`)))
+	tb.click("[data-near]", 200)
+	loc := tb.location()
+	if !strings.Contains(loc, "lat=28.90000") || !strings.Contains(loc, "lng=119.99000") || !strings.Contains(loc, "amenity=charging") {
+		t.Errorf("shareable URL %s", loc)
+	}
+	first := tb.text(".st-list .st-item .st-name")
+	if first != charge.Name {
+		t.Fatalf("first station %q, want %q", first, charge.Name)
+	}
+	if n := eval[int](tb, `document.querySelectorAll(".st-list .st-item").length`); n != 1 {
+		t.Errorf("%d stations listed, want only the open one with charging", n)
+	}
+	if !tb.visible(".st-svg") {
+		t.Error("the plain point map is not shown without tiles")
+	}
+	tb.noHorizontalScroll("station list")
+	tb.screenshot("station-finder-360.png")
+	tb.click(".st-list .st-item-link", 200)
+	href := eval[string](tb, `document.querySelector("[data-nav=gaode]").href`)
+	u, err := url.Parse(href)
+	if err != nil || u.Host != "uri.amap.com" {
+		t.Fatalf("高德 link %q", href)
+	}
+	g := geo.WGSToGCJ(geo.Point{Lat: charge.Lat, Lng: charge.Lng})
+	parts := strings.Split(u.Query().Get("position"), ",")
+	lng, _ := strconv.ParseFloat(parts[0], 64)
+	lat, _ := strconv.ParseFloat(parts[len(parts)-1], 64)
+	if geo.Distance(geo.Point{Lat: lat, Lng: lng}, g) > 0.5 || u.Query().Get("coordinate") != "gaode" {
+		t.Errorf("高德 position %v,%v, want GCJ-02 %v", lat, lng, g)
+	}
+	if geo.Distance(geo.Point{Lat: lat, Lng: lng}, geo.Point{Lat: charge.Lat, Lng: charge.Lng}) < 100 {
+		t.Error("高德 got WGS-84 coordinates")
+	}
+	tb.noHorizontalScroll("station page")
+}
+
+// When the location is refused, the page says so and the village choice
+// finds the stations instead.
+func TestStationFinderLocationRefused(t *testing.T) {
+	t.Parallel()
+	st := newSite(t)
+	st.stations(t)
+	tb := newTab(t, st.url)
+	tb.viewport(360, 740, true)
+	tb.geolocation(st.url, cdpbrowser.PermissionSettingDenied, 0, 0)
+	tb.open("/stations", 200)
+	tb.do("ask for the location", chromedp.Click(chromedp.CSS("[data-near]")),
+		chromedp.WaitVisible(chromedp.CSS("[data-near-denied]")))
+	// Choosing a village searches at once (the select's change submits).
+	tb.do("choose the village", chromedp.SetValue(chromedp.CSS("#st-village"), "大塘王村"),
+		chromedp.WaitVisible(chromedp.CSS(".st-list .st-item")))
+	if n := eval[int](tb, `document.querySelectorAll(".st-list .st-item").length`); n != 3 {
+		t.Errorf("%d stations around the village, want 3", n)
+	}
+	if !strings.Contains(tb.location(), "village=") {
+		t.Errorf("URL %s", tb.location())
+	}
+}
+
+// geolocation sets the tab's location permission for origin and, when
+// granted, the position the page will be told.
+func (tb *tab) geolocation(origin string, setting cdpbrowser.PermissionSetting, lat, lng float64) {
+	tb.t.Helper()
+	c := chromedp.FromContext(tb.ctx)
+	if _, err := chromedp.CallBrowser(tb.ctx, cdpbrowser.SetPermission, cdpbrowser.SetPermissionParams{
+		Permission: &cdpbrowser.PermissionDescriptor{Name: "geolocation"}, Setting: setting,
+		Origin: origin, BrowserContextID: c.BrowserContextID}); err != nil {
+		tb.fatalf("geolocation permission: %v", err)
+	}
+	if setting == cdpbrowser.PermissionSettingGranted {
+		acc := 10.0
+		if _, err := chromedp.Call(tb.ctx, emulation.SetGeolocationOverride, emulation.SetGeolocationOverrideParams{
+			Latitude: &lat, Longitude: &lng, Accuracy: &acc}); err != nil {
+			tb.fatalf("geolocation override: %v", err)
+		}
+	}
+}
