@@ -34,7 +34,7 @@ type Config struct {
 	MapTiles       string // REDGRID_MAP_TILES: tile URL template, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
 	MapTilesGCJ    bool   // REDGRID_MAP_TILES_GCJ: the tiles are GCJ-02 (高德, 腾讯): points are shifted to match
 	MapAttribution string // REDGRID_MAP_ATTRIBUTION: the tile provider's required credit
-	Location      *time.Location
+	Location       *time.Location
 	// Getenv is the environment the configuration was read from; the secret
 	// keyring reads REDGRID_SECRET_KEY* through it.
 	Getenv func(string) string

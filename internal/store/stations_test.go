@@ -183,7 +183,7 @@ func TestNearestOpenNow(t *testing.T) {
 		"2021-08-28 21:00": "NIGHT,ALLDAY", // Saturday evening
 		"2021-08-29 01:30": "NIGHT,ALLDAY", // Sunday 01:30, Saturday's span
 		"2021-08-29 02:30": "ALLDAY",
-		"2021-08-30 12:00": "",  // the 24-hour station's closure date
+		"2021-08-30 12:00": "", // the 24-hour station's closure date
 		"2021-08-31 00:00": "ALLDAY",
 	}
 	for when, want := range cases {

@@ -2,13 +2,13 @@ package web_test
 
 import (
 	"compress/gzip"
-	"fmt"
-	"strconv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -90,14 +90,14 @@ func TestPublicStationAPI(t *testing.T) {
 	}
 	// Bad input: 400 naming the parameter.
 	bad := map[string]string{
-		"lat=91&lng=119":              "lat",
-		"lat=abc&lng=119":             "lat",
-		"lat=28&lng=-181":             "lng",
-		"lat=28&lng=NaN":              "lng",
-		"lat=28":                      "lng",
-		"":                            "lat",
-		"lat=28&lng=119&amenity=spa":  "amenity",
-		"lat=28&lng=119&limit=0":      "limit",
+		"lat=91&lng=119":               "lat",
+		"lat=abc&lng=119":              "lat",
+		"lat=28&lng=-181":              "lng",
+		"lat=28&lng=NaN":               "lng",
+		"lat=28":                       "lng",
+		"":                             "lat",
+		"lat=28&lng=119&amenity=spa":   "amenity",
+		"lat=28&lng=119&limit=0":       "limit",
 		"lat=28&lng=119&open_now=yes!": "open_now",
 		"village=" + url.QueryEscape("不存在村"): "village",
 	}
