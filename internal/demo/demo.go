@@ -66,7 +66,9 @@ type Result struct {
 	TransfersIn      int             `json:"transfers_received"`
 	BranchCandidates int             `json:"branch_candidates"` // 可建支部
 	JointCandidates  int             `json:"joint_candidates"`
-	Logins           []Login         `json:"logins"` // one per role
+	Stations         int             `json:"stations"`       // 红色驿站
+	StationVisits    int             `json:"station_visits"` // visitors counted in the demo year
+	Logins           []Login         `json:"logins"`         // one per role
 }
 
 // area is a 片区 of the zone: its name, how many grids it has, and where its
@@ -163,7 +165,7 @@ func Load(ctx context.Context, s *store.Store) (Result, error) {
 		return Result{}, fmt.Errorf("demo: %w", err)
 	}
 	l := &loader{s: s, src: gen.NewSource(Seed), names: map[string]bool{}}
-	steps := []func(context.Context) error{l.loadGrids, l.loadOrganizations, l.loadEnterprises, l.loadParty, l.loadUsers}
+	steps := []func(context.Context) error{l.loadGrids, l.loadOrganizations, l.loadEnterprises, l.loadParty, l.loadUsers, l.loadStations}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			return Result{}, err
@@ -383,6 +385,7 @@ func accounts() []account {
 	}
 	add("secretary", model.RoleOrgSecretary, -1, -1)
 	add("member", model.RoleMember, -1, -1)
+	add("zhanzhang", model.RoleStationKeeper, -1, -1) // keeps 韵达's station at 大塘王村
 	return out
 }
 
@@ -440,6 +443,17 @@ func (l *loader) result(ctx context.Context) (Result, error) {
 			return r, fmt.Errorf("demo: %w", err)
 		}
 		r.Logins = append(r.Logins, Login{Username: u.Username, Role: u.Role, Password: Password, DisplayName: u.DisplayName})
+	}
+	var err error
+	if r.Stations, err = l.s.StationCount(ctx); err != nil {
+		return r, fmt.Errorf("demo: %w", err)
+	}
+	months, err := l.s.StationStats(ctx, model.System, 0, StationHistoryFrom, StationHistoryFrom.AddDate(0, 13, 0))
+	if err != nil {
+		return r, fmt.Errorf("demo: %w", err)
+	}
+	for _, m := range months {
+		r.StationVisits += m.VisitTotal
 	}
 	grids, err := l.s.Grids(ctx, model.System)
 	if err != nil {

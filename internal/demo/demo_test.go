@@ -64,6 +64,7 @@ func TestLoad(t *testing.T) {
 	t.Parallel()
 	s, r := load(t)
 	ctx := context.Background()
+	checkStations(t, s, r)
 
 	// The article's figures, counted from the stored records.
 	var total, above, workers int

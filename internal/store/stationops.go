@@ -515,3 +515,21 @@ func (s *Store) ImportStationHistory(ctx context.Context, actor *model.Actor, st
 	}
 	return err
 }
+
+// LastVisitDay is the latest day with counted visitors (of one station, or
+// all when stationID is 0); ok is false when there is none. Statistics
+// pages end their twelve months there when it is long past (a demo year).
+func (s *Store) LastVisitDay(ctx context.Context, stationID int64) (day time.Time, ok bool, err error) {
+	// ORDER BY … LIMIT 1 rather than MAX(): SQLite reports an aggregate
+	// without the column's type, so the driver would not return a time.
+	var d time.Time
+	if stationID != 0 {
+		err = s.R.QueryRowContext(ctx, "SELECT day FROM station_visit_days WHERE station_id = $1 ORDER BY day DESC LIMIT 1", stationID).Scan(&d)
+	} else {
+		err = s.R.QueryRowContext(ctx, "SELECT day FROM station_visit_days ORDER BY day DESC LIMIT 1").Scan(&d)
+	}
+	if err == sql.ErrNoRows {
+		return d, false, nil
+	}
+	return d.UTC(), err == nil, err
+}

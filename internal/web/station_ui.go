@@ -331,8 +331,12 @@ func (s *Server) renderStationShow(w http.ResponseWriter, r *http.Request, statu
 			return
 		}
 	}
-	now := s.ctxNow()
-	if p.Months, err = s.store.StationStats(ctx, actor, st.ID, now.AddDate(0, -11, 0), now); err != nil {
+	end, err := s.statsEnd(r, st.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.Months, err = s.store.StationStats(ctx, actor, st.ID, end.AddDate(0, -11, 0), end); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -487,8 +491,11 @@ func (s *Server) stationZoneStats(w http.ResponseWriter, r *http.Request) {
 	v := s.view(r, "stations_stats")
 	v.Title = v.T("station.stats_zone")
 	v.Crumbs = []Crumb{{Label: v.T("station.list"), Href: "/manage/stations"}, {Label: v.Title}}
-	now := s.ctxNow()
-	to := now
+	to, err := s.statsEnd(r, 0)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if m := r.URL.Query().Get("to"); m != "" {
 		t, err := time.Parse("2006-01", m)
 		if err != nil {
@@ -519,6 +526,20 @@ func (s *Server) stationZoneStats(w http.ResponseWriter, r *http.Request) {
 		p.Total.RatingAvg = sum / float64(p.Total.Ratings)
 	}
 	s.render(w, r, "station_stats", v, p)
+}
+
+// statsEnd is the last month statistics show: this month, or the month of
+// the last counted visit when that is more than a year ago.
+func (s *Server) statsEnd(r *http.Request, stationID int64) (time.Time, error) {
+	now := s.ctxNow()
+	last, ok, err := s.store.LastVisitDay(r.Context(), stationID)
+	if err != nil {
+		return now, err
+	}
+	if ok && last.Before(now.AddDate(-1, 0, 0)) {
+		return last, nil
+	}
+	return now, nil
 }
 
 // ---- feedback moderation ----
