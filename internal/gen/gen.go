@@ -22,6 +22,7 @@ type Options struct {
 	Seed        uint64 // the same seed gives the same data
 	Orgs        int    // party organizations (0: none)
 	Members     int    // party members, spread over the branches
+	Stations    int    // 红色驿站 over a province-sized area (0: none)
 }
 
 // Defaults.
@@ -108,6 +109,11 @@ func Run(ctx context.Context, s *store.Store, opt Options, log io.Writer) error 
 	}
 	if opt.Orgs > 0 || opt.Members > 0 {
 		if err := runParty(ctx, s, opt, log); err != nil {
+			return err
+		}
+	}
+	if opt.Stations > 0 {
+		if err := runStations(ctx, s, opt, log); err != nil {
 			return err
 		}
 	}

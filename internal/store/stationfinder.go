@@ -180,9 +180,11 @@ func (s *Store) loadStationSnap(ctx context.Context, rev string) (*stationSnap, 
 	for name, a := range vs {
 		sn.villages = append(sn.villages, model.Village{Name: name, Lat: a.lat / float64(a.n), Lng: a.lng / float64(a.n), Stations: a.n})
 	}
-	slices.SortFunc(sn.villages, func(a, b model.Village) int {
-		return bytes.Compare(textkey.SortKey(a.Name), textkey.SortKey(b.Name))
-	})
+	keys := make(map[string][]byte, len(sn.villages))
+	for _, v := range sn.villages {
+		keys[v.Name] = textkey.SortKey(v.Name)
+	}
+	slices.SortFunc(sn.villages, func(a, b model.Village) int { return bytes.Compare(keys[a.Name], keys[b.Name]) })
 	return sn, nil
 }
 
@@ -233,6 +235,7 @@ func (s *Store) NearestStations(ctx context.Context, q NearQuery) ([]NearHit, er
 
 func (sn *stationSnap) nearest(q NearQuery, mask int64) []NearHit {
 	best := make([]NearHit, 0, q.Limit+1)
+	moment := model.MomentOf(q.At, q.Loc)
 	row, col := geo.CellOf(q.Point)
 	consider := func(i int32) {
 		if sn.masks[i]&mask != mask {
@@ -243,7 +246,7 @@ func (sn *stationSnap) nearest(q NearQuery, mask int64) []NearHit {
 		if d > q.RadiusM || (len(best) == q.Limit && d >= best[len(best)-1].Distance) {
 			return
 		}
-		open := st.OpenAt(q.At, q.Loc)
+		open := st.OpenIn(moment)
 		if q.OpenNow && !open {
 			return
 		}

@@ -63,14 +63,17 @@ func (s *Server) withAccessLog(next http.Handler) http.Handler {
 		if r.URL.Path == "/healthz" || r.URL.Path == "/metrics" || strings.HasPrefix(r.URL.Path, "/static/") {
 			return
 		}
+		level := slog.LevelInfo
+		if sw.status >= 500 {
+			level = slog.LevelError
+		}
+		if !s.log.Enabled(r.Context(), level) {
+			return // a quieter log level spares the line's allocations too
+		}
 		attrs := []any{"request_id", ri.id, "method", r.Method, "path", r.URL.Path, "status", sw.status,
 			"duration_ms", float64(d.Microseconds()) / 1000, "ip", s.clientIP(r)}
 		if ri.sess != nil {
 			attrs = append(attrs, "user_id", ri.sess.user.ID)
-		}
-		level := slog.LevelInfo
-		if sw.status >= 500 {
-			level = slog.LevelError
 		}
 		s.log.Log(r.Context(), level, "http", attrs...)
 	})

@@ -192,12 +192,14 @@ type publicStationList struct {
 
 func round6(f float64) float64 { return math.Round(f*1e6) / 1e6 }
 
+func round7(f float64) float64 { return math.Round(f*1e7) / 1e7 }
+
 func (s *Server) publicStationOf(h store.NearHit, at time.Time) publicStation {
 	st := h.Station
 	p := geo.Point{Lat: st.Lat, Lng: st.Lng}
 	g := geo.WGSToGCJ(p)
 	return publicStation{ID: st.ID, Name: st.Name, Operator: st.Operator, Address: st.Address, Village: st.Village,
-		Location: p, GCJ02: geo.Point{Lat: round6(g.Lat), Lng: round6(g.Lng)},
+		Location: geo.Point{Lat: round7(p.Lat), Lng: round7(p.Lng)}, GCJ02: geo.Point{Lat: round6(g.Lat), Lng: round6(g.Lng)},
 		DistanceM: int(math.Round(h.Distance)), WalkMinutes: geo.WalkMinutes(h.Distance, rules.WalkMetresPerMinute, rules.WalkDetour),
 		OpenNow: h.Open, Status: st.Status, ClosedReason: st.ClosedReason, HoursToday: hoursOn(st, at.In(s.cfg.Location)),
 		Amenities: st.Amenities, Rating: math.Round(st.Rating()*10) / 10, RatingCount: st.RatingCount,
@@ -237,22 +239,19 @@ func (s *Server) apiPublicStations(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	resp := publicStationList{Items: make([]publicStation, 0, len(hits)), Origin: p.q.Point, AsOf: p.q.At.UTC().Truncate(time.Second)}
+	resp := publicStationList{Items: make([]publicStation, 0, len(hits)), Origin: geo.Point{Lat: round7(p.q.Point.Lat), Lng: round7(p.q.Point.Lng)}, AsOf: p.q.At.UTC().Truncate(time.Second)}
 	for _, h := range hits {
 		resp.Items = append(resp.Items, s.publicStationOf(h, p.q.At))
 	}
-	b, err := json.Marshal(resp)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	b := appendPublicList(make([]byte, 0, 512+600*len(resp.Items)), &resp)
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
 	// Open-now badges age by the minute; a minute of caching is the
 	// trade-off between freshness and the load of embedding apps.
-	w.Header().Set("Cache-Control", "public, max-age=60")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)+1))
+	h.Set("Cache-Control", "public, max-age=60")
+	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(append(b, '\n'))
+	_, _ = w.Write(b)
 }
 
 // ---- pages ----
