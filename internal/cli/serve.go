@@ -76,6 +76,16 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if env.Ready != nil {
 		env.Ready(ln.Addr().String())
 	}
+	// Build the station finder's index now rather than on the first
+	// public request (a province's stations take a few seconds).
+	warm := make(chan struct{})
+	go func() {
+		defer close(warm)
+		if _, err := s.StationCount(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("station finder warm-up", "err", err)
+		}
+	}()
+	defer func() { <-warm }()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -126,4 +136,5 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 func printDemo(env *Env, r demo.Result) {
 	fmt.Fprintf(env.Out, "demo zone %s: %d grids, %d enterprises (%d 规上), %d party organizations, %d members (%d 正式, %d 预备), %d transfers received, %d enterprises 可建支部\n",
 		r.Zone, r.Grids, r.Enterprises, r.AboveScale, r.Organizations, r.Members, r.FullMembers, r.Probationary, r.TransfersIn, r.BranchCandidates)
+	fmt.Fprintf(env.Out, "红色驿站: %d stations with %d visitors counted in the demo year; public finder at /stations\n", r.Stations, r.StationVisits)
 }
