@@ -2,6 +2,10 @@ package e2e
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
 	"net/url"
 	"strconv"
 	"strings"
@@ -130,5 +134,66 @@ func (tb *tab) geolocation(origin string, setting cdpbrowser.PermissionSetting, 
 			Latitude: &lat, Longitude: &lng, Accuracy: &acc}); err != nil {
 			tb.fatalf("geolocation override: %v", err)
 		}
+	}
+}
+
+// Offline, the installed finder still shows the last station list: the
+// service worker answers from its copy when the server cannot be reached.
+func TestStationFinderOffline(t *testing.T) {
+	t.Parallel()
+	st := newSite(t)
+	st.stations(t)
+	var down atomic.Bool
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if down.Load() {
+			// The network is gone: drop the connection without an answer.
+			if hj, ok := w.(http.Hijacker); ok {
+				if c, _, err := hj.Hijack(); err == nil {
+					c.Close()
+					return
+				}
+			}
+			panic(http.ErrAbortHandler)
+		}
+		target, _ := url.Parse(st.url)
+		r2 := r.Clone(r.Context())
+		r2.URL.Scheme, r2.URL.Host, r2.RequestURI = target.Scheme, target.Host, ""
+		res, err := http.DefaultTransport.RoundTrip(r2)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer res.Body.Close()
+		for k, v := range res.Header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(res.StatusCode)
+		_, _ = io.Copy(w, res.Body)
+	}))
+	t.Cleanup(proxy.Close)
+	tb := newTab(t, proxy.URL)
+	tb.viewport(360, 740, true)
+	tb.open("/stations?lat=28.9&lng=119.99", 200)
+	tb.poll("service worker in control", `navigator.serviceWorker.controller !== null`)
+	// Through the worker once, so that it keeps the list.
+	tb.open("/stations?lat=28.9&lng=119.99", 200)
+	// The worker stores its copy after answering: ask the cache until it
+	// holds the list.
+	_ = eval[any](tb, `(setInterval(() => caches.open("redgrid-stations-v1").then(c => c.match("/stations?last")).then(r => { window.kept = !!r; }), 50), null)`)
+	tb.poll("list kept", `window.kept === true`)
+	down.Store(true)
+	tb.open("/stations", 200)
+	if n := eval[int](tb, `document.querySelectorAll(".st-list .st-item").length`); n != 3 {
+		t.Fatalf("offline: %d stations shown, want the last list of 3", n)
+	}
+}
+
+// poll waits (in the page, on animation frames) until expr is true.
+func (tb *tab) poll(what, expr string) {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, stepTimeout)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr)); err != nil {
+		tb.fatalf("%s: %s: %v", what, expr, err)
 	}
 }

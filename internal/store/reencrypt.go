@@ -11,6 +11,7 @@ var encryptedColumns = []struct{ table, column, field string }{
 	{"members", "id_enc", fieldIDNumber},
 	{"members", "phone_enc", fieldPhone},
 	{"surveys", "phone_enc", fieldPhone},
+	{"station_loans", "phone_enc", fieldLoanPhone},
 }
 
 // ReencryptResult counts what a re-encryption pass did.
