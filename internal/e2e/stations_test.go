@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -15,9 +16,12 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
+	"redgrid/internal/config"
 	"redgrid/internal/geo"
 	"redgrid/internal/model"
 	"redgrid/internal/store"
+	"redgrid/internal/storetest"
+	"redgrid/internal/web"
 )
 
 func ptr(f float64) *float64 { return &f }
@@ -196,4 +200,38 @@ func (tb *tab) poll(what, expr string) {
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr)); err != nil {
 		tb.fatalf("%s: %s: %v", what, expr, err)
 	}
+}
+
+// With a tile source, Leaflet takes over the map: the plain map gives way,
+// and the stations and the visitor are drawn as points on the tiles.
+func TestStationFinderTileMap(t *testing.T) {
+	t.Parallel()
+	s, _ := storetest.Open(t)
+	st := &site{s: s}
+	st.stations(t)
+	mux := http.NewServeMux()
+	var handler http.Handler
+	// The tiles come from the test server too (the browser may not leave it).
+	mux.HandleFunc("/tiles/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "image/svg+xml")
+		_, _ = io.WriteString(w, `<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256"><rect width="256" height="256" fill="#eef"/></svg>`)
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) })
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	cfg := config.Default()
+	cfg.MapTiles = srv.URL + "/tiles/{z}/{x}/{y}.svg"
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	handler = web.New(cfg, s, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler()
+	tb := newTab(t, srv.URL)
+	tb.viewport(360, 740, true)
+	tb.open("/stations?lat=28.9&lng=119.99", 200)
+	tb.poll("Leaflet map drawn", `document.querySelector("#st-map .leaflet-container") !== null && document.querySelector("#st-map svg.st-svg") === null`)
+	if n := eval[int](tb, `document.querySelectorAll("#st-map path.leaflet-interactive").length`); n != 4 {
+		t.Errorf("%d points on the tile map, want 3 stations and the visitor", n)
+	}
+	tb.poll("tiles shown", `document.querySelectorAll("#st-map img.leaflet-tile-loaded").length > 0`)
+	tb.noHorizontalScroll("finder with tiles")
 }

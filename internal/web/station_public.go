@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"math"
 	"net/http"
 	"net/url"
@@ -274,7 +275,7 @@ type finderPage struct {
 	OpenNow   bool
 	Items     []finderItem
 	Map       svgMap
-	MapJSON   string // points for the tile map (when configured)
+	MapJSON   template.JS // points for the tile map (when configured); json.Marshal escapes <, > and &
 	Tiles     string
 	TilesGCJ  bool
 	Attrib    string
@@ -360,7 +361,7 @@ func (s *Server) stationFinder(w http.ResponseWriter, r *http.Request) {
 func fmtCoord(f float64) string { return strconv.FormatFloat(f, 'f', 5, 64) }
 
 // mapJSON is the tile map's data: points in the tiles' coordinate system.
-func (s *Server) mapJSON(origin geo.Point, items []finderItem) string {
+func (s *Server) mapJSON(origin geo.Point, items []finderItem) template.JS {
 	conv := func(p geo.Point) geo.Point {
 		if s.cfg.MapTilesGCJ {
 			return geo.WGSToGCJ(p)
@@ -385,7 +386,7 @@ func (s *Server) mapJSON(origin geo.Point, items []finderItem) string {
 		data.Points = append(data.Points, pt{N: it.N, Lat: c.Lat, Lng: c.Lng, Name: it.Name, Href: it.Href, Open: it.OpenNow})
 	}
 	b, _ := json.Marshal(data)
-	return string(b)
+	return template.JS(b)
 }
 
 // stationCSP widens the image sources to the configured tile server.
@@ -393,12 +394,12 @@ func (s *Server) stationCSP(w http.ResponseWriter) {
 	if s.cfg.MapTiles == "" {
 		return
 	}
-	u, err := url.Parse(strings.NewReplacer("{z}", "0", "{x}", "0", "{y}", "0", "{r}", "").Replace(s.cfg.MapTiles))
+	u, err := url.Parse(strings.NewReplacer("{s}", "subdomain", "{z}", "0", "{x}", "0", "{y}", "0", "{r}", "").Replace(s.cfg.MapTiles))
 	if err != nil {
 		return
 	}
 	host := u.Host
-	if strings.Contains(host, "{s}") {
+	if strings.Contains(s.cfg.MapTiles, "{s}") {
 		// A subdomain placeholder: allow the parent domain's subdomains.
 		if _, rest, ok := strings.Cut(host, "."); ok {
 			host = "*." + rest

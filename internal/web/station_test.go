@@ -5,17 +5,21 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
+	"redgrid/internal/config"
 	"redgrid/internal/geo"
 	"redgrid/internal/model"
 	"redgrid/internal/store"
 	"redgrid/internal/storetest"
+	"redgrid/internal/web"
 )
 
 func f64(f float64) *float64 { return &f }
@@ -291,3 +295,59 @@ func TestStationDeskAndKeeper(t *testing.T) {
 func ff(f float64) string { return fmt.Sprintf("%.6f", f) }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// With a tile source configured, the finder loads Leaflet, allows the tile
+// host's images in its CSP, and hands the map GCJ-02 points for GCJ-02 tiles.
+func TestFinderWithTiles(t *testing.T) {
+	e := newEnv(t)
+	_, _, charge := stationZone(t, e)
+	cfg := config.Default()
+	cfg.MapTiles = "https://webrd0{s}.is.autonavi.com/appmaptile?style=8&x={x}&y={y}&z={z}"
+	cfg.MapTilesGCJ = true
+	cfg.MapAttribution = "© 高德地图"
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(web.New(cfg, e.s, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
+	defer srv.Close()
+	res, err := http.Get(srv.URL + "/stations?lat=28.9&lng=119.99")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	page := string(b)
+	if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "img-src 'self' data: blob: https://*.is.autonavi.com") {
+		t.Errorf("CSP %q", csp)
+	}
+	if !strings.Contains(page, "vendor/leaflet/leaflet.js") || !strings.Contains(page, `data-tiles="https://webrd0{s}.is.autonavi.com`) {
+		t.Error("Leaflet or the tile URL missing")
+	}
+	m := regexp.MustCompile(`<script type="application/json" id="st-map-data">(.*?)</script>`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no map data")
+	}
+	var data struct {
+		Points []struct {
+			Lat, Lng float64
+			Name     string
+		}
+	}
+	if err := json.Unmarshal([]byte(m[1]), &data); err != nil {
+		t.Fatalf("map data %q: %v", m[1], err)
+	}
+	g := geo.WGSToGCJ(geo.Point{Lat: charge.Lat, Lng: charge.Lng})
+	found := false
+	for _, p := range data.Points {
+		if p.Name == charge.Name && geo.Distance(geo.Point{Lat: p.Lat, Lng: p.Lng}, g) < 0.5 {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("map points are not GCJ-02: %+v", data.Points)
+	}
+	if err := (&config.Config{MapTiles: "ftp://x/{z}", TimeZone: "Asia/Shanghai", DefaultLocale: "zh-CN", LogLevel: "info",
+		LogFormat: "text", SessionIdle: 1, SessionMaxAge: 2, DatabaseURL: "sqlite:x"}).Validate(); err == nil {
+		t.Error("a non-http tile URL must be refused")
+	}
+}
