@@ -250,9 +250,11 @@ func TestStationDeskAndKeeper(t *testing.T) {
 	admin.get("/manage/stations/new", 200)
 	// A form with bad hours answers 422 with the field's message.
 	form := url.Values{"code": {"X1"}, "name": {"测试"}, "operator": {"测试"}, "village": {"测试村"}, "lat": {"28.9"}, "lng": {"119.9"},
-		"hours_mon": {"18:00-08:00"}, "hours_tue": {"08:00-12:00, 11:00-13:00"}, "status": {"open"}}
+		"hours_mon": {"18:00-08:00"}, "hours_tue": {"08:00-12:00, 11:00-13:00"}, "status": {"open"},
+		"enterprise_uscc": {"91330784MA2HXXXXXX"}}
 	status, body := admin.postBody("/manage/stations", form)
-	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "结束时间早于开始时间") || !strings.Contains(body, "时段重叠") {
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "结束时间早于开始时间") || !strings.Contains(body, "时段重叠") ||
+		!strings.Contains(body, `id="err-enterprise_uscc"`) {
 		t.Errorf("bad hours: %d", status)
 	}
 	// Assign the keeper, who then counts visitors at that station only.

@@ -111,7 +111,7 @@ type stationFormPage struct {
 	Weekdays  []string
 }
 
-var stationFields = []string{"code", "name", "enterprise_id", "org_id", "operator", "address", "village", "lat", "lng",
+var stationFields = []string{"code", "name", "enterprise_uscc", "org_code", "operator", "address", "village", "lat", "lng",
 	"hours_mon", "hours_tue", "hours_wed", "hours_thu", "hours_fri", "hours_sat", "hours_sun", "closures", "amenities",
 	"investment_wan", "opened_on", "status", "closed_reason", "keeper_ids"}
 
@@ -155,12 +155,17 @@ func (s *Server) renderStationForm(w http.ResponseWriter, r *http.Request, statu
 			}
 		}
 	}
+	renameField(form, "enterprise_id", "enterprise_uscc")
+	renameField(form, "org_id", "org_code")
 	s.surfaceUnshown(r, form, stationFields...)
 	v.Form = form
 	s.renderStatus(w, r, status, "station_form", v, p)
 }
 
-func stationInputFromForm(f url.Values) (store.StationInput, int, error) {
+// stationInputFromForm reads the form; the operating enterprise is named by
+// its credit code and the party organization by its code.
+func (s *Server) stationInputFromForm(r *http.Request) (store.StationInput, int, error) {
+	f := r.PostForm
 	var v model.Validation
 	in := store.StationInput{Code: f.Get("code"), Name: f.Get("name"), Operator: f.Get("operator"), Address: f.Get("address"),
 		Village: f.Get("village"), Closures: f.Get("closures"), Amenities: f["amenities"], OpenedOn: f.Get("opened_on"),
@@ -168,8 +173,28 @@ func stationInputFromForm(f url.Values) (store.StationInput, int, error) {
 	for i, d := range model.Weekdays {
 		in.Hours[i] = f.Get("hours_" + d)
 	}
-	in.EnterpriseID = idParam(&v, "enterprise_id", f.Get("enterprise_id"))
-	in.OrgID = idParam(&v, "org_id", f.Get("org_id"))
+	if code := strings.TrimSpace(f.Get("enterprise_uscc")); code != "" {
+		e, err := s.store.EnterpriseByUSCC(r.Context(), model.System, code)
+		switch {
+		case model.ErrorCode(err) == model.ENOTFOUND:
+			in.EnterpriseID = -1 // the register reports it with the other fields
+		case err != nil:
+			return in, 0, err
+		default:
+			in.EnterpriseID = e.ID
+		}
+	}
+	if code := strings.TrimSpace(f.Get("org_code")); code != "" {
+		o, err := s.store.OrganizationByCode(r.Context(), code)
+		switch {
+		case model.ErrorCode(err) == model.ENOTFOUND:
+			in.OrgID = -1
+		case err != nil:
+			return in, 0, err
+		default:
+			in.OrgID = o.ID
+		}
+	}
 	for _, k := range f["keeper_ids"] {
 		if id := idParam(&v, "keeper_ids", k); id > 0 {
 			in.KeeperIDs = append(in.KeeperIDs, id)
@@ -200,7 +225,7 @@ func stationInputFromForm(f url.Values) (store.StationInput, int, error) {
 }
 
 func (s *Server) stationCreate(w http.ResponseWriter, r *http.Request) {
-	in, _, err := stationInputFromForm(r.PostForm)
+	in, _, err := s.stationInputFromForm(r)
 	var st model.Station
 	if err == nil {
 		st, err = s.store.CreateStation(r.Context(), info(r).sess.actor, in)
@@ -226,14 +251,8 @@ func stationFormValues(st model.Station) url.Values {
 		"village": {in.Village}, "lat": {strconv.FormatFloat(st.Lat, 'f', -1, 64)}, "lng": {strconv.FormatFloat(st.Lng, 'f', -1, 64)},
 		"closures": {in.Closures}, "amenities": in.Amenities, "investment_wan": {strconv.FormatFloat(in.InvestmentWan, 'f', -1, 64)},
 		"opened_on": {in.OpenedOn}, "status": {in.Status}, "closed_reason": {in.ClosedReason}, "version": {strconv.Itoa(st.Version)}}
-	if st.EnterpriseID != 0 {
-		vals.Set("enterprise_id", strconv.FormatInt(st.EnterpriseID, 10))
-		if st.Operator == st.EnterpriseName {
-			vals.Set("operator", "")
-		}
-	}
-	if st.OrgID != 0 {
-		vals.Set("org_id", strconv.FormatInt(st.OrgID, 10))
+	if st.EnterpriseID != 0 && st.Operator == st.EnterpriseName {
+		vals.Set("operator", "")
 	}
 	for i, d := range model.Weekdays {
 		vals.Set("hours_"+d, in.Hours[i])
@@ -250,7 +269,18 @@ func (s *Server) stationEdit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.renderStationForm(w, r, http.StatusOK, &st, &Form{Values: stationFormValues(st)})
+	vals := stationFormValues(st)
+	if st.EnterpriseID != 0 {
+		if e, err := s.store.Enterprise(r.Context(), model.System, st.EnterpriseID); err == nil {
+			vals.Set("enterprise_uscc", e.USCC)
+		}
+	}
+	if st.OrgID != 0 {
+		if o, err := s.store.Organization(r.Context(), model.System, st.OrgID); err == nil {
+			vals.Set("org_code", o.Code)
+		}
+	}
+	s.renderStationForm(w, r, http.StatusOK, &st, &Form{Values: vals})
 }
 
 func (s *Server) stationUpdate(w http.ResponseWriter, r *http.Request) {
@@ -259,7 +289,7 @@ func (s *Server) stationUpdate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	in, version, err := stationInputFromForm(r.PostForm)
+	in, version, err := s.stationInputFromForm(r)
 	if err == nil {
 		_, err = s.store.UpdateStation(r.Context(), info(r).sess.actor, st.ID, in, version)
 	}

@@ -36,3 +36,26 @@
     sel.addEventListener("change", function () { sel.form.requestSubmit ? sel.form.requestSubmit() : sel.form.submit(); });
   });
 })();
+// 红色驿站 counters: a tap counts without reloading the page; without
+// script the same forms post and come back.
+(function () {
+  "use strict";
+  document.querySelectorAll("form.counter").forEach(function (form) {
+    form.addEventListener("submit", function (ev) {
+      if (!window.fetch) return;
+      ev.preventDefault();
+      var btn = form.querySelector("button");
+      btn.disabled = true;
+      fetch(form.action, { method: "POST", body: new FormData(form), headers: { "Accept": "application/json" }, credentials: "same-origin" })
+        .then(function (res) { if (!res.ok) throw new Error(res.status); return res.json(); })
+        .then(function (counts) {
+          Object.keys(counts).forEach(function (k) {
+            var el = document.querySelector('[data-count="' + k + '"]');
+            if (el) el.textContent = counts[k];
+          });
+        })
+        .catch(function () { form.submit(); })
+        .then(function () { btn.disabled = false; });
+    });
+  });
+})();
