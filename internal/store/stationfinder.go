@@ -31,9 +31,18 @@ type stationSnap struct {
 	stations []model.Station
 	masks    []int64
 	photo    []int64 // first photo id per station, 0 for none
-	cells    map[int64][]int32
+	// The index: entries grouped by cell, contiguous, so that a search reads
+	// coordinates and masks without touching the stations themselves.
+	entries  []cellEntry
+	cells    map[int64][2]int32 // cell key → [start, end) in entries
 	villages []model.Village
 	dict     []model.Amenity
+}
+
+type cellEntry struct {
+	lat, lng float64
+	mask     int64
+	i        int32 // index into stations
 }
 
 type stationFinder struct {
@@ -95,7 +104,8 @@ func (s *Store) loadStationSnap(ctx context.Context, rev string) (*stationSnap, 
 	if err != nil {
 		return nil, err
 	}
-	sn := &stationSnap{rev: rev, cells: map[int64][]int32{}, dict: dict}
+	sn := &stationSnap{rev: rev, cells: map[int64][2]int32{}, dict: dict}
+	var keys []int64
 	rows, err := s.R.QueryContext(ctx, "SELECT "+stationCols+", st.amenity_mask"+stationFrom+" ORDER BY st.id")
 	if err != nil {
 		return nil, fmt.Errorf("store: load stations: %w", err)
@@ -110,8 +120,7 @@ func (s *Store) loadStationSnap(ctx context.Context, rev string) (*stationSnap, 
 		}
 		row, col := geo.CellOf(geo.Point{Lat: st.Lat, Lng: st.Lng})
 		i := int32(len(sn.stations))
-		key := geo.CellKey(row, col)
-		sn.cells[key] = append(sn.cells[key], i)
+		keys = append(keys, geo.CellKey(row, col))
 		index[st.ID] = i
 		sn.stations = append(sn.stations, st)
 		sn.masks = append(sn.masks, mask)
@@ -120,6 +129,30 @@ func (s *Store) loadStationSnap(ctx context.Context, rev string) (*stationSnap, 
 		return nil, err
 	}
 	rows.Close()
+	order := make([]int32, len(sn.stations))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		if keys[a] != keys[b] {
+			if keys[a] < keys[b] {
+				return -1
+			}
+			return 1
+		}
+		return int(a - b)
+	})
+	sn.entries = make([]cellEntry, len(order))
+	for j, i := range order {
+		st := &sn.stations[i]
+		sn.entries[j] = cellEntry{lat: st.Lat, lng: st.Lng, mask: sn.masks[i], i: i}
+		r := sn.cells[keys[i]]
+		if r[1] == 0 {
+			r[0] = int32(j)
+		}
+		r[1] = int32(j + 1)
+		sn.cells[keys[i]] = r
+	}
 	sn.photo = make([]int64, len(sn.stations))
 	// Closures from the day before yesterday on (older ones cannot affect
 	// "open now"); a day of margin for time zones.
@@ -180,11 +213,11 @@ func (s *Store) loadStationSnap(ctx context.Context, rev string) (*stationSnap, 
 	for name, a := range vs {
 		sn.villages = append(sn.villages, model.Village{Name: name, Lat: a.lat / float64(a.n), Lng: a.lng / float64(a.n), Stations: a.n})
 	}
-	keys := make(map[string][]byte, len(sn.villages))
+	vkeys := make(map[string][]byte, len(sn.villages))
 	for _, v := range sn.villages {
-		keys[v.Name] = textkey.SortKey(v.Name)
+		vkeys[v.Name] = textkey.SortKey(v.Name)
 	}
-	slices.SortFunc(sn.villages, func(a, b model.Village) int { return bytes.Compare(keys[a.Name], keys[b.Name]) })
+	slices.SortFunc(sn.villages, func(a, b model.Village) int { return bytes.Compare(vkeys[a.Name], vkeys[b.Name]) })
 	return sn, nil
 }
 
@@ -237,12 +270,22 @@ func (sn *stationSnap) nearest(q NearQuery, mask int64) []NearHit {
 	best := make([]NearHit, 0, q.Limit+1)
 	moment := model.MomentOf(q.At, q.Loc)
 	row, col := geo.CellOf(q.Point)
-	consider := func(i int32) {
-		if sn.masks[i]&mask != mask {
+	// A flat-earth distance (metres per degree at the query's latitude)
+	// rejects most candidates without trigonometry; within the search
+	// radius it is within 1 % of the great-circle distance, which decides.
+	perDeg := geo.EarthRadius * math.Pi / 180
+	kLng := perDeg * math.Cos(q.Point.Lat*math.Pi/180)
+	consider := func(e *cellEntry) {
+		if e.mask&mask != mask {
 			return
 		}
-		st := &sn.stations[i]
-		d := geo.Distance(q.Point, geo.Point{Lat: st.Lat, Lng: st.Lng})
+		dy, dx := (e.lat-q.Point.Lat)*perDeg, (e.lng-q.Point.Lng)*kLng
+		approx := math.Sqrt(dx*dx+dy*dy) * 0.99
+		if approx > q.RadiusM || (len(best) == q.Limit && approx >= best[len(best)-1].Distance) {
+			return
+		}
+		st := &sn.stations[e.i]
+		d := geo.Distance(q.Point, geo.Point{Lat: e.lat, Lng: e.lng})
 		if d > q.RadiusM || (len(best) == q.Limit && d >= best[len(best)-1].Distance) {
 			return
 		}
@@ -250,7 +293,7 @@ func (sn *stationSnap) nearest(q NearQuery, mask int64) []NearHit {
 		if q.OpenNow && !open {
 			return
 		}
-		h := NearHit{Station: st, Distance: d, Open: open, PhotoID: sn.photo[i]}
+		h := NearHit{Station: st, Distance: d, Open: open, PhotoID: sn.photo[e.i]}
 		at, _ := slices.BinarySearchFunc(best, h, func(a, b NearHit) int {
 			if a.Distance != b.Distance {
 				if a.Distance < b.Distance {
@@ -266,8 +309,12 @@ func (sn *stationSnap) nearest(q NearQuery, mask int64) []NearHit {
 		}
 	}
 	visit := func(r, c int32) {
-		for _, i := range sn.cells[geo.CellKey(r, c)] {
-			consider(i)
+		rg, ok := sn.cells[geo.CellKey(r, c)]
+		if !ok {
+			return
+		}
+		for j := rg[0]; j < rg[1]; j++ {
+			consider(&sn.entries[j])
 		}
 	}
 	// maxRings bounds the work of a query far from every station or near a
