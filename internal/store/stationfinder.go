@@ -270,17 +270,19 @@ func (sn *stationSnap) nearest(q NearQuery, mask int64) []NearHit {
 	best := make([]NearHit, 0, q.Limit+1)
 	moment := model.MomentOf(q.At, q.Loc)
 	row, col := geo.CellOf(q.Point)
-	// A flat-earth distance (metres per degree at the query's latitude)
-	// rejects most candidates without trigonometry; within the search
-	// radius it is within 1 % of the great-circle distance, which decides.
+	// A flat-earth distance rejects most candidates without trigonometry.
+	// It must never exceed the great-circle distance: a degree of longitude
+	// is taken as narrow as half a degree poleward of the query (a station
+	// further away in latitude is beyond the radius anyway), and the whole
+	// is shrunk by 0.5 % for the curvature the flat earth ignores.
 	perDeg := geo.EarthRadius * math.Pi / 180
-	kLng := perDeg * math.Cos(q.Point.Lat*math.Pi/180)
+	kLng := perDeg * math.Cos(math.Min(89.9, math.Abs(q.Point.Lat)+0.5)*math.Pi/180)
 	consider := func(e *cellEntry) {
 		if e.mask&mask != mask {
 			return
 		}
 		dy, dx := (e.lat-q.Point.Lat)*perDeg, (e.lng-q.Point.Lng)*kLng
-		approx := math.Sqrt(dx*dx+dy*dy) * 0.99
+		approx := math.Sqrt(dx*dx+dy*dy) * 0.995
 		if approx > q.RadiusM || (len(best) == q.Limit && approx >= best[len(best)-1].Distance) {
 			return
 		}

@@ -325,3 +325,46 @@ func TestFeedbackRateLimitAndModeration(t *testing.T) {
 		t.Errorf("hidden: comments %v, rating %v/%d", c, got.Rating(), got.RatingCount)
 	}
 }
+
+// Far north and far south, where degrees of longitude narrow fast, the
+// finder still ranks like the great-circle distance.
+func TestNearestStationsHighLatitudes(t *testing.T) {
+	s, clock := storetest.Open(t)
+	r := rand.New(rand.NewPCG(9, 9))
+	var all []model.Station
+	for i := range 60 {
+		lat := 69.5 + r.Float64()*0.6
+		if i%2 == 1 {
+			lat = -lat
+		}
+		all = append(all, mustStation(t, s, stationIn(fmt.Sprintf("H%02d", i), lat, 20+r.Float64()*1.5)))
+	}
+	for trial := range 20 {
+		p := geo.Point{Lat: 69.6 + r.Float64()*0.4, Lng: 20.2 + r.Float64()}
+		if trial%2 == 1 {
+			p.Lat = -p.Lat
+		}
+		got, err := s.NearestStations(bg, store.NearQuery{Point: p, Limit: 5, At: clock.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ds []float64
+		for _, st := range all {
+			if d := geo.Distance(p, geo.Point{Lat: st.Lat, Lng: st.Lng}); d <= 50000 {
+				ds = append(ds, d)
+			}
+		}
+		sort.Float64s(ds)
+		if len(ds) > 5 {
+			ds = ds[:5]
+		}
+		if len(got) != len(ds) {
+			t.Fatalf("trial %d: %d hits, want %d", trial, len(got), len(ds))
+		}
+		for i := range got {
+			if got[i].Distance != ds[i] {
+				t.Fatalf("trial %d rank %d: %.2f m, want %.2f m", trial, i, got[i].Distance, ds[i])
+			}
+		}
+	}
+}
