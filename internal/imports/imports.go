@@ -244,3 +244,26 @@ func Yuan(d tabular.Decimal) (int64, error) {
 
 // IsInvalid reports a commit refused because the file had invalid rows.
 func IsInvalid(err error) bool { return errors.Is(err, store.ErrImportInvalid) }
+
+// Translator renders an i18n key (the catalog's T for a locale).
+type Translator func(key string, args ...any) string
+
+// Message renders an error with its place ("第4行A列（统一社会信用代码）：…")
+// in lang: the reader's own keys through tabular's texts, the registers'
+// keys through t.
+func Message(lang string, t Translator, e tabular.CellError) string {
+	reason := tabular.Message(lang, e.Key, e.Args...)
+	if reason == e.Key && t != nil {
+		reason = t(e.Key, e.Args...)
+	}
+	switch {
+	case e.Row > 0 && e.Col != "":
+		return tabular.Message(lang, tabular.MsgCellError, e.Row, e.Col, e.Header, reason)
+	case e.Row > 0:
+		return tabular.Message(lang, tabular.MsgRowError, e.Row, reason)
+	}
+	return reason
+}
+
+// ProblemMessage renders a file-level problem in lang.
+func ProblemMessage(lang string, p *tabular.Problem) string { return tabular.Message(lang, p.Key, p.Args...) }
