@@ -23,9 +23,9 @@ func importFile(t *testing.T, st *site, bad bool) string {
 	ind := st.f.Industry.Name
 	rows := []string{"城西新区企业名单（2026年）",
 		"统一社会信用代码,企业名称,行业,所属网格,从业人数,成立日期",
-		storetest.USCC(701) + ",浙江导入一号实业有限公司," + ind + ",A1,10,2021/8/31",
-		storetest.USCC(702) + ",浙江导入二号实业有限公司," + ind + ",A1,20,2021年8月31日",
-		storetest.USCC(703) + ",浙江导入三号实业有限公司," + ind + ",A1,30,2021-08-31",
+		storetest.USCC(701) + ",浙江导入一号实业有限公司," + ind + ",A1,10,2019/8/31",
+		storetest.USCC(702) + ",浙江导入二号实业有限公司," + ind + ",A1,20,2019年8月31日",
+		storetest.USCC(703) + ",浙江导入三号实业有限公司," + ind + ",A1,30,2019-08-31",
 		storetest.USCC(704) + ",浙江导入四号实业有限公司," + ind + ",A1,40,",
 	}
 	if bad {
@@ -103,7 +103,7 @@ func TestImportFlow(t *testing.T) {
 	}
 	res, err := tabular.Parse(f, tabular.Enterprises)
 	if err != nil || len(res.Rows) != 1 || res.Rows[0].Text("name") != "浙江导入三号实业有限公司" ||
-		res.Rows[0].Text("founded_on") != "2021-08-31" || res.Rows[0].Text("uscc") != storetest.USCC(703) {
+		res.Rows[0].Text("founded_on") != "2019-08-31" || res.Rows[0].Text("uscc") != storetest.USCC(703) {
 		t.Fatalf("export read back: %v %+v %v", err, res.Rows, res.Errors)
 	}
 	tb.checkConsole()
