@@ -156,6 +156,13 @@ type batchImporter interface {
 	apply(ctx context.Context, tx *Tx, items []*ImportItem) error
 }
 
+// finisher is a batch importer that writes in chunks: finish writes the
+// rest once every row was checked; abandon stops work in flight.
+type finisher interface {
+	finish(ctx context.Context, tx *Tx) error
+	abandon()
+}
+
 type rowImporter interface {
 	// row classifies one row and, unless invalid or unchanged, writes it
 	// through the register's own create or update (ctx carries the tx).
@@ -247,6 +254,14 @@ func (s *Store) Import(ctx context.Context, actor *model.Actor, req ImportReques
 		if err != nil {
 			return err
 		}
+		if ei, ok := imp.(*enterpriseImporter); ok && req.Commit {
+			if err := ei.deferIndexesInTx(ctx, tx); err != nil {
+				return err
+			}
+		}
+		if f, ok := imp.(finisher); ok {
+			defer f.abandon()
+		}
 		err = feed(func(items []*ImportItem) error {
 			switch im := imp.(type) {
 			case batchImporter:
@@ -279,6 +294,11 @@ func (s *Store) Import(ctx context.Context, actor *model.Actor, req ImportReques
 			return errPreviewDone
 		case counts.Invalid > 0:
 			return ErrImportInvalid
+		}
+		if f, ok := imp.(finisher); ok {
+			if err := f.finish(ctx, tx); err != nil {
+				return err
+			}
 		}
 		tx.quiet = false
 		return tx.Audit(ctx, actor, Change{Action: entity + ".import", Entity: entity, After: map[string]any{

@@ -36,6 +36,124 @@ type enterpriseImporter struct {
 	founded    map[*ImportItem]any
 	entSQL     string
 	termSQL    string
+
+	// New rows are written in chunks of importChunk: the sort keys,
+	// bigrams and statement arguments of one chunk are prepared on another
+	// goroutine while the previous chunk is written, and each chunk's
+	// bigrams go into the index in term order.
+	pending      []EnterpriseInput
+	pendingFnd   []any
+	inflight     chan *bulkBatch
+	deferred     []indexDef // indexes dropped for the load, built again at the end
+	emptyAtStart bool
+}
+
+// importChunk is how many new enterprises are written together.
+const importChunk = 20_000
+
+// prepare starts preparing rows on another goroutine.
+func prepareAsync(rows []EnterpriseInput, founded []any) chan *bulkBatch {
+	ch := make(chan *bulkBatch, 1)
+	go func() { ch <- prepareBulk(rows, founded) }()
+	return ch
+}
+
+// flushNew hands the pending rows to preparation and writes the chunk
+// prepared before (all of it when last).
+func (im *enterpriseImporter) flushNew(ctx context.Context, tx *Tx, last bool) error {
+	var next chan *bulkBatch
+	if len(im.pending) > 0 {
+		next = prepareAsync(im.pending, im.pendingFnd)
+		im.pending, im.pendingFnd = nil, nil
+	}
+	if im.inflight != nil {
+		if err := im.write(ctx, tx, <-im.inflight); err != nil {
+			if next != nil {
+				<-next
+			}
+			return err
+		}
+	}
+	im.inflight = next
+	if last && im.inflight != nil {
+		b := <-im.inflight
+		im.inflight = nil
+		return im.write(ctx, tx, b)
+	}
+	return nil
+}
+
+func (im *enterpriseImporter) write(ctx context.Context, tx *Tx, b *bulkBatch) error {
+	err := im.s.bulkTx(ctx, tx, b, im.entSQL, im.termSQL)
+	if dup, ok := errors.AsType[*bulkDuplicate](err); ok {
+		return fmt.Errorf("store: import: %w", im.s.duplicateHolder(ctx, dup.codes))
+	}
+	return err
+}
+
+// finish writes what is pending and builds the deferred indexes again.
+func (im *enterpriseImporter) finish(ctx context.Context, tx *Tx) error {
+	if err := im.flushNew(ctx, tx, true); err != nil {
+		return err
+	}
+	for _, d := range im.deferred {
+		if _, err := tx.ExecContext(ctx, d.SQL); err != nil {
+			return fmt.Errorf("store: import: build index %s: %w", d.Name, err)
+		}
+	}
+	im.deferred = nil
+	return nil
+}
+
+// abandon waits for a preparation still running (the import failed).
+func (im *enterpriseImporter) abandon() {
+	if im.inflight != nil {
+		<-im.inflight
+		im.inflight = nil
+	}
+}
+
+// deferIndexesInTx drops the non-unique indexes of the enterprise tables
+// inside the import's transaction when the register is empty (a first
+// load): building them once at the end is much cheaper than a million
+// random insertions, and a failed import rolls the drop back with
+// everything else. SQLite only: readers keep their snapshot there, while on
+// PostgreSQL the drop would lock readers out until the commit.
+func (im *enterpriseImporter) deferIndexesInTx(ctx context.Context, tx *Tx) error {
+	if im.s.dialect.name != "sqlite" {
+		return nil
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM enterprises LIMIT 1) x").Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'index'
+		AND tbl_name IN ('enterprises', 'enterprise_terms') AND sql IS NOT NULL ORDER BY name`)
+	if err != nil {
+		return err
+	}
+	var defs []indexDef
+	for rows.Next() {
+		var d indexDef
+		if err := rows.Scan(&d.Name, &d.SQL); err != nil {
+			rows.Close()
+			return err
+		}
+		if !strings.HasPrefix(strings.ToUpper(d.SQL), "CREATE UNIQUE") {
+			defs = append(defs, d)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, d := range defs {
+		if _, err := tx.ExecContext(ctx, "DROP INDEX "+d.Name); err != nil {
+			return fmt.Errorf("store: import: defer index %s: %w", d.Name, err)
+		}
+	}
+	im.deferred = defs
+	return nil
 }
 
 // refKey folds a name or code for lookups.
@@ -211,28 +329,22 @@ func sameEnterprise(a, b EnterpriseInput) bool {
 }
 
 func (im *enterpriseImporter) apply(ctx context.Context, tx *Tx, items []*ImportItem) error {
-	var rows []EnterpriseInput
-	var founded []any
 	for _, it := range items {
 		r := it.Row.(*EnterpriseImportRow)
 		switch it.Status {
 		case ImportNew:
-			rows = append(rows, r.In)
-			founded = append(founded, im.founded[it])
+			im.pending = append(im.pending, r.In)
+			im.pendingFnd = append(im.pendingFnd, im.founded[it])
 		case ImportChanged:
 			if err := im.update(ctx, tx, it, r.In); err != nil {
 				return err
 			}
 		}
 	}
-	if len(rows) == 0 {
-		return nil
+	if len(im.pending) >= importChunk {
+		return im.flushNew(ctx, tx, false)
 	}
-	err := im.s.bulkTx(ctx, tx, prepareBulk(rows, founded), im.entSQL, im.termSQL)
-	if dup, ok := errors.AsType[*bulkDuplicate](err); ok {
-		return fmt.Errorf("store: import: %w", im.s.duplicateHolder(ctx, dup.codes))
-	}
-	return err
+	return nil
 }
 
 // update writes a changed enterprise (checked already) with its terms and
@@ -271,4 +383,3 @@ func (im *enterpriseImporter) update(ctx context.Context, tx *Tx, it *ImportItem
 	}
 	return nil
 }
-
