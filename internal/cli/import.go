@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -15,6 +16,9 @@ import (
 	"redgrid/internal/store"
 	"redgrid/internal/tabular"
 )
+
+// importMemoryLimit is the Go heap's soft limit during `redgrid import`.
+const importMemoryLimit = 200 << 20
 
 // runImport reads a spreadsheet into a register as the system: the same
 // checks, row-level errors and all-or-nothing commit as the web import.
@@ -63,9 +67,15 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	if st.Size() > cfg.ImportMaxBytes {
 		return fmt.Errorf("%s is %d MB, above the import limit of %d MB (REDGRID_IMPORT_MAX_BYTES)", path, st.Size()>>20, cfg.ImportMaxBytes>>20)
 	}
-	data, err := os.ReadFile(path)
+	file, err := os.Open(path)
 	if err != nil {
 		return err
+	}
+	defer file.Close()
+	// A large file is read through, not held; keep the collector close to
+	// a modest footprint unless GOMEMLIMIT says otherwise.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(importMemoryLimit)
 	}
 	s, err := openStore(ctx, cfg)
 	if err != nil {
@@ -80,7 +90,7 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	if encoding == "auto" {
 		encoding = ""
 	}
-	rep, err := imports.Run(ctx, s, model.System, data, path, imports.Options{Register: register, Mode: store.ImportMode(*mode),
+	rep, err := imports.RunFile(ctx, s, model.System, file, st.Size(), path, imports.Options{Register: register, Mode: store.ImportMode(*mode),
 		Commit: !*dry, Limits: tabular.Options{MaxBytes: cfg.ImportMaxBytes, MaxRows: cfg.ImportMaxRows, Encoding: encoding}})
 	if err != nil && !imports.IsInvalid(err) {
 		if e, ok := model.AsError(err); ok {

@@ -6,11 +6,13 @@
 package imports
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -84,12 +86,22 @@ func Spec(register string) (*tabular.Spec, bool) {
 // error; a commit refused because of invalid rows returns the report and
 // store.ErrImportInvalid; other errors are failures of the system.
 func Run(ctx context.Context, st *store.Store, actor *model.Actor, data []byte, name string, o Options) (*Report, error) {
+	return RunFile(ctx, st, actor, bytes.NewReader(data), int64(len(data)), name, o)
+}
+
+// RunFile is Run over a file read through data (an *os.File: the file
+// need not be held in memory).
+func RunFile(ctx context.Context, st *store.Store, actor *model.Actor, data io.ReaderAt, size int64, name string, o Options) (*Report, error) {
 	spec, ok := Spec(o.Register)
 	if !ok {
 		return nil, model.Errorf(model.ENOTFOUND, "import.unknown_register", o.Register)
 	}
-	rep := &Report{Register: o.Register, File: name, Checksum: Checksum(data), Size: int64(len(data))}
-	if _, err := tabular.Open(data, name, o.Limits); err != nil {
+	h := sha256.New()
+	if _, err := io.Copy(h, io.NewSectionReader(data, 0, size)); err != nil {
+		return nil, err
+	}
+	rep := &Report{Register: o.Register, File: name, Checksum: hex.EncodeToString(h.Sum(nil)), Size: size}
+	if _, err := tabular.OpenReaderAt(data, size, name, o.Limits); err != nil {
 		if p := tabular.ProblemOf(err); p != nil {
 			rep.FileError = p
 			return rep, nil
@@ -108,7 +120,7 @@ func Run(ctx context.Context, st *store.Store, actor *model.Actor, data []byte, 
 	}
 	feed := func(emit func([]*store.ImportItem) error) error {
 		issues, res = issues[:0], nil
-		f, err := tabular.Open(data, name, o.Limits)
+		f, err := tabular.OpenReaderAt(data, size, name, o.Limits)
 		if err != nil {
 			return err
 		}
@@ -181,7 +193,7 @@ func Run(ctx context.Context, st *store.Store, actor *model.Actor, data []byte, 
 			rep.Errors, rep.Truncated = rep.Errors[:maxErrors], true
 		}
 		if len(rep.badLines) > 0 {
-			rep.Bad = sortRaw(append(rep.Bad, rawRows(data, name, o.Limits, rep.badLines)...))
+			rep.Bad = sortRaw(append(rep.Bad, rawRows(data, size, name, o.Limits, rep.badLines)...))
 		}
 	}
 	if err == nil && o.Commit {
@@ -266,4 +278,6 @@ func Message(lang string, t Translator, e tabular.CellError) string {
 }
 
 // ProblemMessage renders a file-level problem in lang.
-func ProblemMessage(lang string, p *tabular.Problem) string { return tabular.Message(lang, p.Key, p.Args...) }
+func ProblemMessage(lang string, p *tabular.Problem) string {
+	return tabular.Message(lang, p.Key, p.Args...)
+}

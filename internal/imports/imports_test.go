@@ -69,9 +69,9 @@ func TestEnterpriseImportPreviewFixCommit(t *testing.T) {
 		"统一社会信用代码,企业名称,行业,所属网格,规上企业,从业人数,成立日期",
 		storetest.USCC(1) + ",甲公司," + ind + ",A1,是,120,2021/8/31",
 		storetest.USCC(2)[:17] + "0,乙公司," + ind + ",A1,否,10,2021-08-31", // wrong check character
-		storetest.USCC(3) + ",丙公司," + ind + ",无此网格,否,10,",                // unknown grid
-		storetest.USCC(4) + ",丁公司," + ind + ",A,否,10,",                   // an area, not a grid
-		storetest.USCC(5) + ",戊公司," + ind + ",东二网格,否,5,2021年8月31日",        // a grid by name
+		storetest.USCC(3) + ",丙公司," + ind + ",无此网格,否,10,",               // unknown grid
+		storetest.USCC(4) + ",丁公司," + ind + ",A,否,10,",                  // an area, not a grid
+		storetest.USCC(5) + ",戊公司," + ind + ",东二网格,否,5,2021年8月31日",      // a grid by name
 	}, "\n")
 	before := len(auditActions(t, s, "enterprise."))
 	rep, err := run(t, s, model.System, "enterprises", bad, store.ImportUpsert, false)

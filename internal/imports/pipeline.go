@@ -3,6 +3,7 @@ package imports
 import (
 	"context"
 	"errors"
+	"io"
 	"slices"
 
 	"redgrid/internal/store"
@@ -67,8 +68,8 @@ func pipeline(ctx context.Context, f *tabular.File, spec *tabular.Spec, handle f
 
 // rawRows reads the raw cells of the given lines again (rows the store
 // refused), for the error report.
-func rawRows(data []byte, name string, limits tabular.Options, lines []int) []tabular.RawRow {
-	f, err := tabular.Open(data, name, limits)
+func rawRows(data io.ReaderAt, size int64, name string, limits tabular.Options, lines []int) []tabular.RawRow {
+	f, err := tabular.OpenReaderAt(data, size, name, limits)
 	if err != nil {
 		return nil
 	}

@@ -146,7 +146,7 @@ type ImportFeed func(emit func([]*ImportItem) error) error
 var ErrImportInvalid = model.Errorf(model.EINVALID, "import.has_invalid")
 
 // importCacheKiB is the SQLite page cache of the writer during an import.
-const importCacheKiB = 128 << 10
+const importCacheKiB = 64 << 10
 
 // errPreviewDone rolls back a rehearsed preview.
 var errPreviewDone = errors.New("store: import preview done")
@@ -241,23 +241,25 @@ func (s *Store) Import(ctx context.Context, actor *model.Actor, req ImportReques
 	err := s.InTx(ctx, func(tx *Tx) error {
 		counts = ImportCounts{}
 		tx.quiet = true
-		if s.dialect.name == "sqlite" {
-			// A large import walks the name, grid and bigram indexes
-			// randomly: give the writer's page cache room while it runs.
-			if _, err := tx.ExecContext(ctx, "PRAGMA cache_size = -"+strconv.Itoa(importCacheKiB)); err != nil {
-				return err
-			}
-			defer tx.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -32000")
-		}
 		ictx := context.WithValue(ctx, txKey{}, tx)
 		imp, err := s.newImporter(ctx, tx, actor, req.Register, req.Mode)
 		if err != nil {
 			return err
 		}
+		deferred := false
 		if ei, ok := imp.(*enterpriseImporter); ok && req.Commit {
 			if err := ei.deferIndexesInTx(ctx, tx); err != nil {
 				return err
 			}
+			deferred = ei.deferred != nil
+		}
+		if s.dialect.name == "sqlite" && !deferred {
+			// An import into a filled register walks the name, grid and
+			// bigram indexes randomly: give the writer's page cache room.
+			if _, err := tx.ExecContext(ctx, "PRAGMA cache_size = -"+strconv.Itoa(importCacheKiB)); err != nil {
+				return err
+			}
+			defer tx.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -32000")
 		}
 		if f, ok := imp.(finisher); ok {
 			defer f.abandon()

@@ -178,7 +178,8 @@ func TestImportAPI(t *testing.T) {
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusAccepted {
-		b, _ := io.ReadAll(resp.Body); t.Fatalf("api upload %d %s", resp.StatusCode, b)
+		b, _ := io.ReadAll(resp.Body)
+		t.Fatalf("api upload %d %s", resp.StatusCode, b)
 	}
 	e.web.WaitImports()
 	st, body := a.call("GET", resp.Header.Get("Location"), "")
