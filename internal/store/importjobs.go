@@ -65,11 +65,17 @@ func (j ImportJob) Running() bool { return j.State == JobChecking || j.State == 
 // CreateImportJob stores an uploaded file as a job in state checking,
 // leased for lease, and audits the upload.
 func (s *Store) CreateImportJob(ctx context.Context, actor *model.Actor, j ImportJob, data []byte, lease time.Duration) (ImportJob, error) {
+	// The file may hold ID numbers and phones: it is stored encrypted like
+	// them, and dropped once imported.
+	sealed, err := s.Keys.EncryptField(importDataField, string(data))
+	if err != nil {
+		return ImportJob{}, fmt.Errorf("store: import job: %w", err)
+	}
 	var id int64
-	err := s.InTx(ctx, func(tx *Tx) error {
+	err = s.InTx(ctx, func(tx *Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO import_jobs (user_id, register, mode, file_name, encoding, checksum, size, data,
 			state, total, created_at, updated_at, lease_until, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, 1)
-			RETURNING id`, actor.UserID, j.Register, j.Mode, j.FileName, j.Encoding, j.Checksum, int64(len(data)), data,
+			RETURNING id`, actor.UserID, j.Register, j.Mode, j.FileName, j.Encoding, j.Checksum, int64(len(data)), []byte(sealed),
 			JobChecking, j.Total, tx.now, tx.now.Add(lease)).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("store: create import job: %w", err)
@@ -98,13 +104,23 @@ func (s *Store) ImportJob(ctx context.Context, actor *model.Actor, id int64) (Im
 	return j, nil
 }
 
-// ImportJobData returns the uploaded file of a job.
+// importDataField binds an uploaded file's ciphertext to its column.
+const importDataField = "import_job.data"
+
+// ImportJobData returns the uploaded file of a job (gone once imported).
 func (s *Store) ImportJobData(ctx context.Context, id int64) ([]byte, error) {
-	var data []byte
-	if err := s.R.QueryRowContext(ctx, "SELECT data FROM import_jobs WHERE id = $1", id).Scan(&data); err != nil {
+	var sealed []byte
+	if err := s.R.QueryRowContext(ctx, "SELECT data FROM import_jobs WHERE id = $1", id).Scan(&sealed); err != nil {
 		return nil, notFound(err, "import_job")
 	}
-	return data, nil
+	if len(sealed) == 0 {
+		return nil, model.Errorf(model.ENOTFOUND, "import.file_gone")
+	}
+	data, err := s.Keys.DecryptField(importDataField, string(sealed))
+	if err != nil {
+		return nil, model.Errorf(model.ENOTFOUND, "import.file_gone")
+	}
+	return []byte(data), nil
 }
 
 // ImportJobs lists the actor's latest jobs (an admin's: everyone's).
@@ -175,8 +191,9 @@ func (s *Store) StartImportCommit(ctx context.Context, actor *model.Actor, id in
 func (s *Store) FinishImportStep(ctx context.Context, id int64, state string, c ImportCounts, report, message string) error {
 	now := s.now()
 	_, err := s.W.ExecContext(ctx, `UPDATE import_jobs SET state = $1, new_rows = $2, changed = $3, unchanged = $4, invalid = $5,
-		report = $6, message = $7, done = total, updated_at = $8, lease_until = NULL, version = version + 1 WHERE id = $9`,
-		state, c.New, c.Changed, c.Unchanged, c.Invalid, report, message, now, id)
+		report = $6, message = $7, done = total, updated_at = $8, lease_until = NULL, version = version + 1,
+		data = CASE WHEN $1 = 'done' THEN $10 ELSE data END WHERE id = $9`,
+		state, c.New, c.Changed, c.Unchanged, c.Invalid, report, message, now, id, []byte{})
 	if err != nil {
 		return fmt.Errorf("store: finish import step: %w", err)
 	}

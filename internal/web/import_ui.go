@@ -346,6 +346,10 @@ func (s *Server) renderImportIndex(w http.ResponseWriter, r *http.Request, statu
 	ri := info(r)
 	p := importIndexPage{Registers: importableRegisters(ri.sess.user.Role), Modes: store.ImportModes, Encodings: importEncodings,
 		MaxMB: s.cfg.ImportMaxBytes >> 20}
+	// Jobs whose process went away are marked failed when next listed.
+	if _, err := s.store.FailStaleImportJobs(r.Context(), "import.interrupted_hint"); err != nil {
+		s.log.Warn("import: fail stale jobs", "err", err)
+	}
 	jobs, err := s.store.ImportJobs(r.Context(), ri.sess.actor, 20)
 	if err != nil {
 		s.fail(w, r, err)
