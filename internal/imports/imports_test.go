@@ -74,6 +74,7 @@ func TestEnterpriseImportPreviewFixCommit(t *testing.T) {
 		storetest.USCC(5) + ",戊公司," + ind + ",东二网格,否,5,2021年8月31日",      // a grid by name
 	}, "\n")
 	before := len(auditActions(t, s, "enterprise."))
+	indexes := indexNames(t, s)
 	rep, err := run(t, s, model.System, "enterprises", bad, store.ImportUpsert, false)
 	if err != nil {
 		t.Fatal(err)
@@ -118,6 +119,11 @@ func TestEnterpriseImportPreviewFixCommit(t *testing.T) {
 	a1, err := s.EnterpriseByUSCC(bg, model.System, storetest.USCC(1))
 	if err != nil || !a1.AboveScale || a1.Employees != 120 {
 		t.Fatalf("stored %+v %v", a1, err)
+	}
+	// A first load drops and rebuilds the indexes inside its transaction:
+	// they are all back.
+	if got := indexNames(t, s); got != indexes {
+		t.Fatalf("indexes after the import:\n%s\nbefore:\n%s", got, indexes)
 	}
 	// Keyword search finds an imported name (bigrams written).
 	p, err := s.ListEnterprises(bg, model.System, model.EnterpriseFilter{Keyword: "丙公", Limit: 10})
@@ -301,4 +307,25 @@ func TestFileProblemsAreOneError(t *testing.T) {
 	if _, err := imports.Yuan("1.23456"); err == nil {
 		t.Fatal("5 decimals accepted")
 	}
+}
+
+// indexNames lists the enterprise tables' indexes.
+func indexNames(t *testing.T, s *store.Store) string {
+	t.Helper()
+	q := "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('enterprises', 'enterprise_terms') ORDER BY name"
+	if s.Engine() == "postgres" {
+		q = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('enterprises', 'enterprise_terms') ORDER BY indexname"
+	}
+	rows, err := s.R.QueryContext(bg, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		out = append(out, n)
+	}
+	return strings.Join(out, "\n")
 }

@@ -246,16 +246,15 @@ func (s *Store) Import(ctx context.Context, actor *model.Actor, req ImportReques
 		if err != nil {
 			return err
 		}
-		deferred := false
 		if ei, ok := imp.(*enterpriseImporter); ok && req.Commit {
 			if err := ei.deferIndexesInTx(ctx, tx); err != nil {
 				return err
 			}
-			deferred = ei.deferred != nil
 		}
-		if s.dialect.name == "sqlite" && !deferred {
-			// An import into a filled register walks the name, grid and
-			// bigram indexes randomly: give the writer's page cache room.
+		if s.dialect.name == "sqlite" {
+			// An import walks the credit-code index (and, into a filled
+			// register, the name, grid and bigram indexes) randomly: give
+			// the writer's page cache room while it runs.
 			if _, err := tx.ExecContext(ctx, "PRAGMA cache_size = -"+strconv.Itoa(importCacheKiB)); err != nil {
 				return err
 			}

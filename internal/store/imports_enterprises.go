@@ -45,6 +45,7 @@ type enterpriseImporter struct {
 	pendingFnd   []any
 	inflight     chan *bulkBatch
 	deferred     []indexDef // indexes dropped for the load, built again at the end
+	termTable    string     // where the bigrams go: enterprise_terms, or the staging table of a first load
 	emptyAtStart bool
 }
 
@@ -84,7 +85,7 @@ func (im *enterpriseImporter) flushNew(ctx context.Context, tx *Tx, last bool) e
 }
 
 func (im *enterpriseImporter) write(ctx context.Context, tx *Tx, b *bulkBatch) error {
-	err := im.s.bulkTx(ctx, tx, b, im.entSQL, im.termSQL)
+	err := im.s.bulkTx(ctx, tx, b, im.entSQL, im.termSQL, im.termTable)
 	if dup, ok := errors.AsType[*bulkDuplicate](err); ok {
 		return fmt.Errorf("store: import: %w", im.s.duplicateHolder(ctx, dup.codes))
 	}
@@ -95,6 +96,17 @@ func (im *enterpriseImporter) write(ctx context.Context, tx *Tx, b *bulkBatch) e
 func (im *enterpriseImporter) finish(ctx context.Context, tx *Tx) error {
 	if err := im.flushNew(ctx, tx, true); err != nil {
 		return err
+	}
+	if im.termTable != "enterprise_terms" {
+		// One sorted pass fills the bigram index page after page.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO enterprise_terms (term, enterprise_id)
+			SELECT term, enterprise_id FROM `+im.termTable+` ORDER BY term, enterprise_id`); err != nil {
+			return fmt.Errorf("store: import: bigrams: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, "DROP TABLE "+im.termTable); err != nil {
+			return err
+		}
+		im.termTable = "enterprise_terms"
 	}
 	for _, d := range im.deferred {
 		if _, err := tx.ExecContext(ctx, d.SQL); err != nil {
@@ -153,6 +165,15 @@ func (im *enterpriseImporter) deferIndexesInTx(ctx context.Context, tx *Tx) erro
 		}
 	}
 	im.deferred = defs
+	// The bigrams are staged in a temporary table (no index, no log) and
+	// put into enterprise_terms in one sorted pass at the end: millions of
+	// insertions all over its key would otherwise rewrite most of its pages
+	// for every chunk, through the log of one long transaction.
+	if _, err := tx.ExecContext(ctx, "CREATE TEMP TABLE import_terms (term TEXT NOT NULL, enterprise_id INTEGER NOT NULL)"); err != nil {
+		return fmt.Errorf("store: import: staging table: %w", err)
+	}
+	im.termTable = "temp.import_terms"
+	im.termSQL = im.s.bulkTermSQLInto(im.termTable, bulkTermsPerStmt)
 	return nil
 }
 
@@ -216,6 +237,7 @@ func (s *Store) newEnterpriseImporter(ctx context.Context, q queryer, actor *mod
 		}
 	}
 	im.entSQL = s.bulkEnterpriseSQL(bulkRowsPerStmt)
+	im.termTable = "enterprise_terms"
 	im.termSQL = s.bulkTermSQL(bulkTermsPerStmt)
 	return im, nil
 }
