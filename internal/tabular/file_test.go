@@ -445,6 +445,16 @@ func TestGuards(t *testing.T) {
 			"xl/workbook.xml": strings.Replace(wbXML, `name="S"`, `name="S" state="hidden"`, 1)}), Options{}, ErrNoSheet},
 		{"too many rows", valid, Options{MaxRows: 10}, ErrTooManyRows},
 		{"pdf", []byte("%PDF-1.4 ..."), Options{}, ErrNotSpreadsheet},
+		{"png", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), Options{}, ErrNotSpreadsheet},
+		{"jpeg", []byte("\xFF\xD8\xFF\xE0\x00\x10JFIF"), Options{}, ErrNotSpreadsheet},
+		{"executable", append([]byte("MZ\x90\x00\x03\x00\x00\x00"), make([]byte, 64)...), Options{}, ErrNotSpreadsheet},
+		{"docx", zipOf(t, map[string]string{"_rels/.rels": strings.Replace(relsXML, "xl/workbook.xml", "word/document.xml", 1), "word/document.xml": "<w:document/>"}), Options{}, ErrNotSpreadsheet},
+		{"corrupt zip directory", func() []byte {
+			d := bytes.Clone(valid)
+			i := bytes.LastIndex(d, []byte("PK\x05\x06"))
+			d[i+16] ^= 0xFF // the directory's offset
+			return d
+		}(), Options{}, ErrCorrupt},
 		{"old xls", []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest"), Options{}, ErrNotSpreadsheet},
 	} {
 		t.Run(c.name, func(t *testing.T) {
