@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"runtime"
@@ -491,6 +492,12 @@ func FuzzReadCSV(f *testing.F) {
 	f.Add(gb)
 	f.Add([]byte("\xff\xfeA\x00,\x00B\x00"))
 	f.Add([]byte{})
+	// CSV as a spreadsheet program wrote it (GB18030) and as typed.
+	for _, name := range []string{"members_gb18030.csv", "src/members.csv", "src/enterprises_en.csv"} {
+		if data, err := os.ReadFile("testdata/real/" + name); err == nil {
+			f.Add(data)
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, spec := range []*Spec{Enterprises, Members} {
 			file, err := Open(data, "f.csv", Options{MaxRows: 1000})
@@ -546,6 +553,25 @@ func FuzzReadXLSX(f *testing.F) {
 	limitMinimizing(5 * time.Second)
 	f.Add([]byte(sheetXML), []byte(nil), []byte(nil))
 	f.Add([]byte(sheetSST), []byte(sstXML), []byte(nil))
+	// The worksheet and shared strings LibreOffice wrote (the whole file
+	// would be a raw seed, which minimizes slowly).
+	if data, err := os.ReadFile("testdata/real/enterprises.xlsx"); err == nil {
+		if zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data))); err == nil {
+			part := func(name string) []byte {
+				for _, zf := range zr.File {
+					if zf.Name == name {
+						if rc, err := zf.Open(); err == nil {
+							b, _ := io.ReadAll(rc)
+							rc.Close()
+							return b
+						}
+					}
+				}
+				return nil
+			}
+			f.Add(part("xl/worksheets/sheet2.xml"), part("xl/sharedStrings.xml"), []byte(nil))
+		}
+	}
 	f.Add([]byte(nil), []byte(nil), zipOf(f, map[string]string{"_rels/.rels": relsXML, "xl/workbook.xml": wbXML, "xl/_rels/workbook.xml.rels": wbRels, "xl/worksheets/sheet1.xml": `<sheetData><row><c><v>1</v></c></row></sheetData>`}))
 	f.Fuzz(func(t *testing.T, sheet, sst, raw []byte) {
 		data := raw

@@ -44,7 +44,9 @@ func messageKeys(t *testing.T) []string {
 
 var verbRE = regexp.MustCompile(`%[-+# 0]*[0-9]*(?:\.[0-9]+)?[a-zA-Z%]`)
 
-func hasHan(s string) bool { return strings.IndexFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0 }
+func hasHan(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0
+}
 
 // Every key renders in zh-CN and in English, with the same arguments.
 func TestMessagesBothLocales(t *testing.T) {
