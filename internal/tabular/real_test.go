@@ -345,3 +345,47 @@ func TestRealFilesDamaged(t *testing.T) {
 		})
 	}
 }
+
+func TestReadUpload(t *testing.T) {
+	gb := readFixture(t, "members_gb18030.csv")
+	// At the limit: read, and it opens.
+	data, err := ReadUpload(bytes.NewReader(gb), Options{MaxBytes: int64(len(gb))})
+	if err != nil || !bytes.Equal(data, gb) {
+		t.Fatalf("at the limit: %v", err)
+	}
+	// One byte over: refused, without reading on.
+	r := &countingReader{r: io.MultiReader(bytes.NewReader(gb), zeros{})}
+	if _, err := ReadUpload(r, Options{MaxBytes: int64(len(gb)) - 1}); problemKey(err) != ErrTooLarge {
+		t.Errorf("over the limit: %v", err)
+	}
+	if r.n > int64(len(gb))+64<<10 {
+		t.Errorf("read %d bytes of an endless upload", r.n)
+	}
+	// The limit in the message is in megabytes, rounded up.
+	if _, err := ReadUpload(bytes.NewReader(gb), Options{MaxBytes: 100}); err == nil || err.Error() != "The file is larger than 1 MB" {
+		t.Errorf("message: %v", err)
+	}
+	// A broken-off upload is the reader's error, not a Problem.
+	if _, err := ReadUpload(io.MultiReader(bytes.NewReader(gb), errReader{}), Options{}); err != io.ErrUnexpectedEOF {
+		t.Errorf("broken off: %v", err)
+	}
+}
+
+type zeros struct{}
+
+func (zeros) Read(b []byte) (int, error) { clear(b); return len(b), nil }
+
+type errReader struct{}
+
+func (errReader) Read([]byte) (int, error) { return 0, io.ErrUnexpectedEOF }
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	c.n += int64(n)
+	return n, err
+}
