@@ -61,7 +61,10 @@ func TestMessagesBothLocales(t *testing.T) {
 			continue
 		}
 		zh, en := m[0], m[1]
-		if zh == "" || en == "" || !hasHan(zh) || hasHan(en) {
+		// A text that is only verbs passes a reason rendered elsewhere
+		// through (MsgText): the same in both.
+		passThrough := verbRE.ReplaceAllString(zh, "") == "" && zh == en
+		if zh == "" || en == "" || !passThrough && (!hasHan(zh) || hasHan(en)) {
 			t.Errorf("%s: texts %q / %q", k, zh, en)
 		}
 		vz, ve := verbRE.FindAllString(zh, -1), verbRE.FindAllString(en, -1)
@@ -83,7 +86,7 @@ func TestMessagesBothLocales(t *testing.T) {
 				t.Errorf("%s in %s renders %q", k, lang, got)
 			}
 		}
-		if Message("en", k, args...) == Message("zh-CN", k, args...) {
+		if !passThrough && Message("en", k, args...) == Message("zh-CN", k, args...) {
 			t.Errorf("%s: the same in both locales", k)
 		}
 	}
