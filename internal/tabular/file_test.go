@@ -446,6 +446,8 @@ func TestGuards(t *testing.T) {
 			"xl/workbook.xml": strings.Replace(wbXML, `name="S"`, `name="S" state="hidden"`, 1)}), Options{}, ErrNoSheet},
 		{"too many rows", valid, Options{MaxRows: 10}, ErrTooManyRows},
 		{"pdf", []byte("%PDF-1.4 ..."), Options{}, ErrNotSpreadsheet},
+		{"html table named .xls", []byte("\xEF\xBB\xBF\r\n<html><head><meta charset=\"gbk\"></head><body><table><tr><td>姓名</td></tr></table></body></html>"), Options{}, ErrNotSpreadsheet},
+		{"excel 2003 xml", []byte(`<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"></Workbook>`), Options{}, ErrNotSpreadsheet},
 		{"png", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), Options{}, ErrNotSpreadsheet},
 		{"jpeg", []byte("\xFF\xD8\xFF\xE0\x00\x10JFIF"), Options{}, ErrNotSpreadsheet},
 		{"executable", append([]byte("MZ\x90\x00\x03\x00\x00\x00"), make([]byte, 64)...), Options{}, ErrNotSpreadsheet},

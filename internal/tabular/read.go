@@ -232,7 +232,25 @@ func OpenReaderAt(r io.ReaderAt, size int64, name string, opts Options) (f *File
 	case binaryMagic(h):
 		return nil, problem(ErrNotSpreadsheet)
 	}
+	var lead [512]byte
+	n, _ = r.ReadAt(lead[:], 0)
+	if markup(lead[:n]) {
+		return nil, problem(ErrNotSpreadsheet)
+	}
 	return openCSV(r, size, name, opts)
+}
+
+// markup recognizes HTML and XML, which no CSV starts with: web systems
+// export an HTML table named .xls, and Excel 2003 had an XML format.
+func markup(h []byte) bool {
+	h = bytes.TrimPrefix(h, []byte("\xEF\xBB\xBF"))
+	h = bytes.TrimLeft(h, " \t\r\n")
+	for _, m := range []string{"<?xml", "<!doctype", "<html", "<table", "<head", "<body", "<meta", "<!--"} {
+		if len(h) >= len(m) && bytes.EqualFold(h[:len(m)], []byte(m)) {
+			return true
+		}
+	}
+	return false
 }
 
 // binaryMagic recognizes files that are surely not CSV: old binary Excel

@@ -33,12 +33,14 @@ cp "$work/gb/members.csv" "$out/members_gb18030.csv"
 
 # The enterprise register from its flat ODS source, stored through a
 # LibreOffice window under Xvfb (see store_xlsx.py: the hidden first sheet).
+# /usr/bin/python3: Debian's, which has the uno module (python3-uno).
 cp src/enterprises.fods "$work/"
 pipe="redgrid_fixtures_$$"
 LANG=zh_CN.UTF-8 xvfb-run -a sh -c '
   soffice -env:UserInstallation="$1" --norestore --nologo --accept="pipe,name=$2;urp;" &
   so=$!
-  /usr/bin/python3 "$3/src/store_xlsx.py" "$2" "$4/enterprises.fods" "$3/enterprises.xlsx" 企业名录
+  /usr/bin/python3 "$3/src/store_xlsx.py" "$2" "$4/enterprises.fods" "$3/enterprises.xlsx" 企业名录 ||
+    { kill "$so"; exit 1; }
   wait "$so"
 ' sh "$profile-gui" "$pipe" "$out" "$work"
 
