@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"slices"
@@ -238,7 +239,11 @@ func (s *Store) Import(ctx context.Context, actor *model.Actor, req ImportReques
 			return counts, err
 		}
 	}
-	err := s.InTx(ctx, func(tx *Tx) error {
+	run := s.InTx
+	if b, ok := s.batchRegister(req.Register); ok && b && req.Commit && s.dialect.name == "sqlite" {
+		run = s.inTxWithoutForeignKeys
+	}
+	err := run(ctx, func(tx *Tx) error {
 		counts = ImportCounts{}
 		tx.quiet = true
 		ictx := context.WithValue(ctx, txKey{}, tx)
@@ -311,6 +316,64 @@ func (s *Store) Import(ctx context.Context, actor *model.Actor, req ImportReques
 	return counts, err
 }
 
+// batchRegister reports whether a register is imported in batches (its
+// rows are checked against the referenced rows by the importer itself).
+func (s *Store) batchRegister(register string) (batch, known bool) {
+	switch register {
+	case "enterprises", "output_values":
+		return true, true
+	}
+	_, known = importEntity[register]
+	return false, known
+}
+
+// inTxWithoutForeignKeys runs fn in a transaction on the SQLite writer with
+// foreign-key enforcement off, for batch imports: their importers resolve
+// every reference against rows that cannot change meanwhile (SQLite has one
+// writer, and it is this one), and with enforcement on every multi-row
+// INSERT keeps a statement journal and every bigram looks its enterprise up
+// again. The setting is restored before the connection goes back.
+func (s *Store) inTxWithoutForeignKeys(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	conn, err := s.W.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("store: writer: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+		return err
+	}
+	defer func() {
+		if _, e := conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = ON"); e != nil {
+			// A connection that cannot be put right must not be reused.
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+			if err == nil {
+				err = e
+			}
+		}
+	}()
+	sqlTx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", s.dialect.classify(err))
+	}
+	tx := &Tx{Tx: sqlTx, s: s, now: s.now()}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = sqlTx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = sqlTx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	if err = sqlTx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", s.dialect.classify(err))
+	}
+	return nil
+}
+
 func hasInvalid(items []*ImportItem) bool {
 	for _, it := range items {
 		if it.Status == ImportInvalid {
@@ -338,14 +401,17 @@ func classify(it *ImportItem, mode ImportMode, stored, same bool, keyField strin
 	}
 }
 
-// paramList renders "$from, $from+1, …" for n values.
-func paramList(from, n int) string {
+// paramList renders n parameter markers from number from: "$from, …"
+// on PostgreSQL, "?, …" on SQLite (which looks every named marker up by
+// name when binding: quadratic in a thousand-code IN list).
+func (s *Store) paramList(from, n int) string {
 	var b strings.Builder
+	ph := s.placeholders(from)
 	for i := range n {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		fmt.Fprintf(&b, "$%d", from+i)
+		b.WriteString(ph())
 	}
 	return b.String()
 }

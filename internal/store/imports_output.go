@@ -56,7 +56,7 @@ func (im *outputImporter) check(ctx context.Context, q queryer, items []*ImportI
 	}
 	ents := map[string]ent{}
 	rows, err := q.QueryContext(ctx, "SELECT id, uscc, grid_id, deleted_at IS NOT NULL FROM enterprises WHERE uscc IN ("+
-		paramList(1, len(codes))+")", codes...)
+		im.s.paramList(1, len(codes))+")", codes...)
 	if err != nil {
 		return fmt.Errorf("store: import output lookup: %w", err)
 	}
@@ -99,7 +99,7 @@ func (im *outputImporter) check(ctx context.Context, q queryer, items []*ImportI
 	stored := map[key]val{}
 	if len(ids) > 0 {
 		rows, err := q.QueryContext(ctx, "SELECT enterprise_id, month, value_yuan, orders_yuan FROM output_values WHERE enterprise_id IN ("+
-			paramList(1, len(ids))+")", ids...)
+			im.s.paramList(1, len(ids))+")", ids...)
 		if err != nil {
 			return fmt.Errorf("store: import output lookup: %w", err)
 		}
