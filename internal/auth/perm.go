@@ -23,6 +23,7 @@ const (
 	PermTransferWrite   Perm = "transfer:write"
 	PermSurveyRead      Perm = "survey:read"
 	PermSurveyWrite     Perm = "survey:write"
+	PermImport          Perm = "import:use"       // upload spreadsheets (each register still needs its own write permission)
 	PermStationRead     Perm = "station:read"     // the station register (keepers: their own stations)
 	PermStationWrite    Perm = "station:write"    // register and edit stations
 	PermStationOperate  Perm = "station:operate"  // counters, loans, service log of one's stations
@@ -34,11 +35,11 @@ const (
 var rolePerms = map[model.Role][]Perm{
 	model.RoleDepartment: {PermEnterpriseRead, PermGridRead, PermStationRead},
 	model.RoleGridHead: {PermEnterpriseRead, PermEnterpriseWrite, PermGridRead,
-		PermOrgRead, PermMemberRead, PermSurveyRead, PermSurveyWrite, PermStationRead},
+		PermOrgRead, PermMemberRead, PermSurveyRead, PermSurveyWrite, PermImport, PermStationRead},
 	model.RoleGridWorker: {PermEnterpriseRead, PermEnterpriseWrite, PermGridRead,
-		PermOrgRead, PermMemberRead, PermSurveyRead, PermSurveyWrite, PermStationRead},
+		PermOrgRead, PermMemberRead, PermSurveyRead, PermSurveyWrite, PermImport, PermStationRead},
 	model.RoleOrgSecretary: {PermEnterpriseRead, PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite,
-		PermTransferWrite, PermSurveyRead, PermSurveyWrite},
+		PermTransferWrite, PermSurveyRead, PermSurveyWrite, PermImport},
 	model.RoleMember: {},
 	// A station keeper sees and runs the stations assigned to them, nothing else.
 	model.RoleStationKeeper: {PermStationRead, PermStationOperate},

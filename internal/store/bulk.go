@@ -107,7 +107,7 @@ func (s *Store) BulkLoadEnterprises(ctx context.Context, rows []EnterpriseInput,
 	termSQL := s.bulkTermSQL(bulkTermsPerStmt)
 	done := 0
 	for b := range batches {
-		err := s.InTx(ctx, func(tx *Tx) error { return s.bulkTx(ctx, tx, b, entSQL, termSQL) })
+		err := s.InTx(ctx, func(tx *Tx) error { return s.bulkTx(ctx, tx, b, entSQL, termSQL, "enterprise_terms") })
 		if dup, ok := errors.AsType[*bulkDuplicate](err); ok {
 			return fmt.Errorf("store: bulk load: %w", s.duplicateHolder(ctx, dup.codes))
 		}
@@ -427,10 +427,13 @@ func (s *Store) bulkEnterpriseSQL(n int) string {
 }
 
 // bulkTermSQL renders an INSERT of n (term, enterprise_id) rows.
-func (s *Store) bulkTermSQL(n int) string {
+func (s *Store) bulkTermSQL(n int) string { return s.bulkTermSQLInto("enterprise_terms", n) }
+
+// bulkTermSQLInto renders an INSERT of n (term, enterprise_id) rows into table.
+func (s *Store) bulkTermSQLInto(table string, n int) string {
 	var b strings.Builder
 	b.Grow(n * 12)
-	b.WriteString(s.bulkInsert() + " enterprise_terms (term, enterprise_id) VALUES ")
+	b.WriteString(s.bulkInsert() + " " + table + " (term, enterprise_id) VALUES ")
 	ph := s.placeholders(1)
 	for i := range n {
 		if i > 0 {
@@ -519,7 +522,9 @@ type bulkDuplicate struct{ codes []string }
 func (e *bulkDuplicate) Error() string { return "store: bulk load: duplicate credit code" }
 
 // bulkTx writes one transaction's rows.
-func (s *Store) bulkTx(ctx context.Context, tx *Tx, b *bulkBatch, entSQL, termSQL string) error {
+// The bigrams go into termTable (enterprise_terms, or an import's staging
+// table).
+func (s *Store) bulkTx(ctx context.Context, tx *Tx, b *bulkBatch, entSQL, termSQL, termTable string) error {
 	var entStmt, termStmt *sql.Stmt
 	defer func() {
 		for _, st := range []*sql.Stmt{entStmt, termStmt} {
@@ -599,7 +604,7 @@ func (s *Store) bulkTx(ctx context.Context, tx *Tx, b *bulkBatch, entSQL, termSQ
 			}
 			_, err = termStmt.ExecContext(ctx, args...)
 		} else {
-			_, err = tx.ExecContext(ctx, s.bulkTermSQL(len(args)/2), args...)
+			_, err = tx.ExecContext(ctx, s.bulkTermSQLInto(termTable, len(args)/2), args...)
 		}
 		if err != nil {
 			return fmt.Errorf("store: bulk insert enterprise terms: %w", err)

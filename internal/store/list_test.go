@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"bytes"
+	"context"
 	"cmp"
 	"encoding/base64"
 	"slices"
@@ -510,6 +511,26 @@ func TestCountEnterprisesExactAndCapped(t *testing.T) {
 		n, capped, err := s.CountEnterprises(bg, model.System, tc.f, tc.limit)
 		if err != nil || n != tc.n || capped != tc.capped {
 			t.Errorf("%s: CountEnterprises = %d %v %v, want %d %v", tc.name, n, capped, err, tc.n, tc.capped)
+		}
+	}
+}
+
+// The legal-form bigrams are not indexed, yet queries made of them (alone
+// or with others) still find the right enterprises.
+func TestSearchWithStopBigrams(t *testing.T) {
+	s, _ := storetest.Open(t)
+	f := storetest.MustZone(t, s)
+	storetest.MustEnterprise(t, s, f.GridA1.ID, f.Industry.ID, 1, "浙江安德电器有限公司")
+	storetest.MustEnterprise(t, s, f.GridA1.ID, f.Industry.ID, 2, "永康天天工贸股份有限公司")
+	storetest.MustEnterprise(t, s, f.GridA1.ID, f.Industry.ID, 3, "城西便民服务中心")
+	var n int
+	if err := s.R.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM enterprise_terms WHERE term IN ('公司', '有限', '限公', '股份')").Scan(&n); err != nil || n != 0 {
+		t.Fatalf("stop bigrams stored: %d %v", n, err)
+	}
+	for kw, want := range map[string]int{"有限公司": 2, "公司": 2, "股份有限": 1, "安德电器有限": 1, "电器有限公司": 1, "中心": 1, "有限中心": 0} {
+		p, err := s.ListEnterprises(context.Background(), model.System, model.EnterpriseFilter{Keyword: kw, Limit: 10})
+		if err != nil || len(p.Items) != want {
+			t.Errorf("%q: %d results (%v), want %d", kw, len(p.Items), err, want)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"runtime"
@@ -445,6 +446,18 @@ func TestGuards(t *testing.T) {
 			"xl/workbook.xml": strings.Replace(wbXML, `name="S"`, `name="S" state="hidden"`, 1)}), Options{}, ErrNoSheet},
 		{"too many rows", valid, Options{MaxRows: 10}, ErrTooManyRows},
 		{"pdf", []byte("%PDF-1.4 ..."), Options{}, ErrNotSpreadsheet},
+		{"html table named .xls", []byte("\xEF\xBB\xBF\r\n<html><head><meta charset=\"gbk\"></head><body><table><tr><td>姓名</td></tr></table></body></html>"), Options{}, ErrNotSpreadsheet},
+		{"excel 2003 xml", []byte(`<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"></Workbook>`), Options{}, ErrNotSpreadsheet},
+		{"png", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), Options{}, ErrNotSpreadsheet},
+		{"jpeg", []byte("\xFF\xD8\xFF\xE0\x00\x10JFIF"), Options{}, ErrNotSpreadsheet},
+		{"executable", append([]byte("MZ\x90\x00\x03\x00\x00\x00"), make([]byte, 64)...), Options{}, ErrNotSpreadsheet},
+		{"docx", zipOf(t, map[string]string{"_rels/.rels": strings.Replace(relsXML, "xl/workbook.xml", "word/document.xml", 1), "word/document.xml": "<w:document/>"}), Options{}, ErrNotSpreadsheet},
+		{"corrupt zip directory", func() []byte {
+			d := bytes.Clone(valid)
+			i := bytes.LastIndex(d, []byte("PK\x05\x06"))
+			d[i+16] ^= 0xFF // the directory's offset
+			return d
+		}(), Options{}, ErrCorrupt},
 		{"old xls", []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest"), Options{}, ErrNotSpreadsheet},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -481,6 +494,12 @@ func FuzzReadCSV(f *testing.F) {
 	f.Add(gb)
 	f.Add([]byte("\xff\xfeA\x00,\x00B\x00"))
 	f.Add([]byte{})
+	// CSV as a spreadsheet program wrote it (GB18030) and as typed.
+	for _, name := range []string{"members_gb18030.csv", "src/members.csv", "src/enterprises_en.csv"} {
+		if data, err := os.ReadFile("testdata/real/" + name); err == nil {
+			f.Add(data)
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, spec := range []*Spec{Enterprises, Members} {
 			file, err := Open(data, "f.csv", Options{MaxRows: 1000})
@@ -536,6 +555,25 @@ func FuzzReadXLSX(f *testing.F) {
 	limitMinimizing(5 * time.Second)
 	f.Add([]byte(sheetXML), []byte(nil), []byte(nil))
 	f.Add([]byte(sheetSST), []byte(sstXML), []byte(nil))
+	// The worksheet and shared strings LibreOffice wrote (the whole file
+	// would be a raw seed, which minimizes slowly).
+	if data, err := os.ReadFile("testdata/real/enterprises.xlsx"); err == nil {
+		if zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data))); err == nil {
+			part := func(name string) []byte {
+				for _, zf := range zr.File {
+					if zf.Name == name {
+						if rc, err := zf.Open(); err == nil {
+							b, _ := io.ReadAll(rc)
+							rc.Close()
+							return b
+						}
+					}
+				}
+				return nil
+			}
+			f.Add(part("xl/worksheets/sheet2.xml"), part("xl/sharedStrings.xml"), []byte(nil))
+		}
+	}
 	f.Add([]byte(nil), []byte(nil), zipOf(f, map[string]string{"_rels/.rels": relsXML, "xl/workbook.xml": wbXML, "xl/_rels/workbook.xml.rels": wbRels, "xl/worksheets/sheet1.xml": `<sheetData><row><c><v>1</v></c></row></sheetData>`}))
 	f.Fuzz(func(t *testing.T, sheet, sst, raw []byte) {
 		data := raw

@@ -21,6 +21,7 @@ const (
 	ErrRange        = "import.range"          // min, max
 	ErrDate         = "import.date"           // the value
 	ErrDateInvalid  = "import.date_invalid"   // the value (a day that does not exist)
+	ErrShortYear    = "import.short_year"     // the value (a date or month with a two-digit year)
 	ErrMonth        = "import.month"          // the value
 	ErrBool         = "import.bool"           // the value
 	ErrChoice       = "import.choice"         // the value
@@ -43,6 +44,7 @@ const (
 	// Texts of the error report.
 	MsgErrorColumn = "import.error_column" // header of the added column
 	MsgCellError   = "import.cell_error"   // row, column letter, header, reason
+	MsgText        = "import.text"         // a reason rendered elsewhere (the registers' own messages)
 	MsgRowError    = "import.row_error"    // row, reason (a row without a column)
 	MsgYes         = "import.yes"
 	MsgNo          = "import.no"
@@ -83,6 +85,7 @@ var Messages = map[string][2]string{
 	ErrRange:        {"应在%v到%v之间", "Must be between %v and %v"},
 	ErrDate:         {"“%s”不是日期，请填写如2021-08-31", "“%s” is not a date; write it like 2021-08-31"},
 	ErrDateInvalid:  {"“%s”：日期不存在", "“%s”: no such date"},
+	ErrShortYear:    {"“%s”：年份只有两位，请填写四位年份，如2021-08-31", "“%s”: the year has two digits; write all four, like 2021-08-31"},
 	ErrMonth:        {"“%s”不是月份，请填写如2021-08", "“%s” is not a month; write it like 2021-08"},
 	ErrBool:         {"“%s”：请填写“是”或“否”", "“%s”: write Yes or No"},
 	ErrChoice:       {"“%s”不是可选值，请从下拉列表中选择", "“%s” is not one of the choices; pick one from the list"},
@@ -103,6 +106,7 @@ var Messages = map[string][2]string{
 
 	MsgErrorColumn: {"错误", "Errors"},
 	MsgCellError:   {"第%d行%s列（%s）：%s", "Row %d, column %s (%s): %s"},
+	MsgText:        {"%s", "%s"},
 	MsgRowError:    {"第%d行：%s", "Row %d: %s"},
 	MsgYes:         {"是", "Yes"},
 	MsgNo:          {"否", "No"},

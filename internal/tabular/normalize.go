@@ -377,6 +377,19 @@ func serialOf(t string) (int64, bool) {
 // same without a day when day is false) into numbers, dropping a time of
 // day after a space or T.
 func dateParts(t string, day bool) (y, m, d int, ok bool) {
+	return datePartsYear(t, day, 4)
+}
+
+// shortYear reports a date (or month, without day) written with a
+// two-digit year, 21-8-31 or 21年8月: a century guess could import
+// 1925 as 2025, so it is reported, not read.
+func shortYear(t string, day bool) bool {
+	_, _, _, ok := datePartsYear(t, day, 2)
+	return ok
+}
+
+// datePartsYear is dateParts with a year of yearLen digits.
+func datePartsYear(t string, day bool, yearLen int) (y, m, d int, ok bool) {
 	if strings.ContainsAny(t, "年月日") {
 		t = strings.ReplaceAll(t, " ", "")
 	}
@@ -387,7 +400,7 @@ func dateParts(t string, day bool) (y, m, d int, ok bool) {
 		}
 		t = t[:i]
 	}
-	t = strings.NewReplacer("年", "-", "月", "-", "日", "", "号", "", "/", "-", ".", "-", " ", "").Replace(t)
+	t = dateSeparators.Replace(t)
 	t = strings.TrimSuffix(t, "-")
 	parts := strings.Split(t, "-")
 	want := 2
@@ -399,7 +412,7 @@ func dateParts(t string, day bool) (y, m, d int, ok bool) {
 	}
 	nums := make([]int, want)
 	for i, p := range parts {
-		if p == "" || digits(p) != len(p) || len(p) > 4 || (i == 0 && len(p) != 4) || (i > 0 && len(p) > 2) {
+		if p == "" || digits(p) != len(p) || len(p) > 4 || (i == 0 && len(p) != yearLen) || (i > 0 && len(p) > 2) {
 			return 0, 0, 0, false
 		}
 		nums[i], _ = strconv.Atoi(p)
@@ -449,6 +462,9 @@ func NormalizeDate(s string, date1904 bool) (time.Time, error) {
 	}
 	y, m, d, ok := dateParts(t, true)
 	if !ok {
+		if shortYear(t, true) {
+			return time.Time{}, problem(ErrShortYear, t)
+		}
 		return time.Time{}, problem(ErrDate, t)
 	}
 	v := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
@@ -457,6 +473,13 @@ func NormalizeDate(s string, date1904 bool) (time.Time, error) {
 	}
 	return v, nil
 }
+
+// Separators of written dates and months, folded to "-" (built once: a
+// replacer is costly to build and dates are read a million times).
+var (
+	dateSeparators  = strings.NewReplacer("年", "-", "月", "-", "日", "", "号", "", "/", "-", ".", "-", " ", "")
+	monthSeparators = strings.NewReplacer("/", "-", ".", "-")
+)
 
 // NormalizeMonth reads a month as "YYYY-MM": 2021-08, 2021-8, 2021/08,
 // 2021.08, 2021年8月, 202108, a full date (its month) or a serial date.
@@ -471,12 +494,17 @@ func NormalizeMonth(s string, date1904 bool) (string, error) {
 	}
 	y, m, _, ok := dateParts(t, false)
 	if !ok {
-		if _, ok2 := serialOf(t); ok2 || strings.Count(strings.NewReplacer("/", "-", ".", "-").Replace(t), "-") == 2 || strings.Contains(t, "日") || (len(t) == 8 && digits(t) == 8) {
+		if _, ok2 := serialOf(t); ok2 || strings.Count(monthSeparators.Replace(t), "-") == 2 || strings.Contains(t, "日") || (len(t) == 8 && digits(t) == 8) {
 			d, err := NormalizeDate(t, date1904)
-			if err != nil {
+			if p := ProblemOf(err); p != nil && p.Key == ErrShortYear {
+				return "", err
+			} else if err != nil {
 				return "", problem(ErrMonth, t)
 			}
 			return d.Format("2006-01"), nil
+		}
+		if shortYear(t, false) {
+			return "", problem(ErrShortYear, t)
 		}
 		return "", problem(ErrMonth, t)
 	}

@@ -163,6 +163,14 @@ func TestNormalizeDate(t *testing.T) {
 		{in: "2021-13-01", err: ErrDateInvalid},
 		{in: "2021-08", err: ErrDate},
 		{in: "8/31/2021", err: ErrDate},
+		{in: "21年8月31日", err: ErrShortYear}, // the zh-CN short date: 1921 or 2021?
+		{in: "21-8-31", err: ErrShortYear},
+		{in: "２１/０８/３１", err: ErrShortYear},
+		{in: "8/31/21", err: ErrDate}, // month first: not a year-first date at all
+		{in: "2021年8月31", want: d(2021, 8, 31)},
+		{in: "2021年08月31号", want: d(2021, 8, 31)},
+		{in: "\u00a02021/8/31\u3000", want: d(2021, 8, 31)},
+		{in: "20210231", err: ErrDateInvalid},
 		{in: "昨天", err: ErrDate},
 		{in: "0", err: ErrDateInvalid},
 		{in: "2958466", err: ErrDateInvalid},
@@ -194,6 +202,10 @@ func TestNormalizeMonth(t *testing.T) {
 		{in: "2021-08-31", want: "2021-08"},
 		{in: "44439", want: "2021-08"},
 		{in: "2021-13", err: ErrMonth},
+		{in: "21年8月", err: ErrShortYear},
+		{in: "21年8月31日", err: ErrShortYear},
+		{in: "2021年8月31日", want: "2021-08"},
+		{in: "２０２１年８月", want: "2021-08"},
 		{in: "八月", err: ErrMonth},
 	} {
 		got, err := NormalizeMonth(c.in, false)

@@ -159,15 +159,17 @@ func (r *Result) OK() bool { return len(r.Errors) == 0 && r.Invalid == 0 }
 
 // Parse reads every row of f against spec and collects the valid rows.
 // A file that cannot be read (corrupt, too many rows, no header row)
-// returns the *Problem; header problems (missing required columns) and
-// cell problems are in Result.Errors.
+// returns the *Problem, with no rows: a file is imported whole or not at
+// all (damage may show only at the end of a part, where its CRC is
+// checked). Header problems (missing required columns) and cell problems
+// are in Result.Errors.
 func Parse(f *File, spec *Spec) (*Result, error) {
 	var rows []Row
 	res, err := ParseFunc(f, spec, func(r Row) error {
 		rows = append(rows, r)
 		return nil
 	})
-	if res != nil {
+	if res != nil && err == nil {
 		res.Rows = rows
 	}
 	return res, err
@@ -175,6 +177,10 @@ func Parse(f *File, spec *Spec) (*Result, error) {
 
 // ParseFunc is Parse handing each valid row to fn instead of keeping it
 // (for large files); an error from fn stops the parse and is returned.
+// Rows are handed over as they are read, before the end of the file is
+// reached: when ParseFunc returns an error, the rows fn received must be
+// dropped with it (write them in one transaction, rolled back on the
+// error), or a damaged or oversized file would be imported in part.
 func ParseFunc(f *File, spec *Spec, fn func(Row) error) (res *Result, err error) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -226,7 +232,7 @@ func ParseFunc(f *File, spec *Spec, fn func(Row) error) (res *Result, err error)
 		seen[i] = -1
 	}
 	for i, ci := range res.Columns {
-		h := strings.TrimSpace(res.Header[i])
+		h := displayHeader(res.Header[i])
 		switch {
 		case ci < 0:
 			if h != "" {
@@ -267,7 +273,7 @@ func ParseFunc(f *File, spec *Spec, fn func(Row) error) (res *Result, err error)
 	var slab []any
 	keys := map[uint64]int{}
 	seed := maphash.MakeSeed()
-	headerOf := func(i int) string { return strings.TrimSpace(res.Header[i]) }
+	headerOf := func(i int) string { return displayHeader(res.Header[i]) }
 	var rowErrs []CellError
 	for f.Next() {
 		raw := f.Row()
@@ -344,6 +350,10 @@ func ParseFunc(f *File, spec *Spec, fn func(Row) error) (res *Result, err error)
 	}
 	return res, f.Err()
 }
+
+// displayHeader is a header cell as messages name it: its spaces and line
+// breaks (a header wrapped with Alt+Enter) collapsed to single spaces.
+func displayHeader(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // convert reads one cell for column c; nil for an empty optional cell.
 func convert(c *Column, cell Cell, date1904 bool) (any, *Problem) {

@@ -188,6 +188,27 @@ func Open(data []byte, name string, opts Options) (*File, error) {
 	return OpenReaderAt(bytes.NewReader(data), int64(len(data)), name, opts)
 }
 
+// ReadUpload reads an uploaded file into memory for Open, refusing it
+// (import.too_large) as soon as it passes opts.MaxBytes instead of
+// buffering all of it first. A read error (an upload broken off) is
+// returned as it is.
+func ReadUpload(r io.Reader, opts Options) ([]byte, error) {
+	opts = opts.withDefaults()
+	data, err := io.ReadAll(io.LimitReader(r, opts.MaxBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > opts.MaxBytes {
+		return nil, tooLarge(opts)
+	}
+	return data, nil
+}
+
+// tooLarge is the too-large problem with the limit in whole megabytes.
+func tooLarge(opts Options) *Problem {
+	return problem(ErrTooLarge, int((opts.MaxBytes+(1<<20)-1)>>20))
+}
+
 // OpenReaderAt is Open for a file of size bytes read through r.
 func OpenReaderAt(r io.ReaderAt, size int64, name string, opts Options) (f *File, err error) {
 	defer func() {
@@ -197,7 +218,7 @@ func OpenReaderAt(r io.ReaderAt, size int64, name string, opts Options) (f *File
 	}()
 	opts = opts.withDefaults()
 	if size > opts.MaxBytes {
-		return nil, problem(ErrTooLarge, int((opts.MaxBytes+(1<<20)-1)>>20))
+		return nil, tooLarge(opts)
 	}
 	if size <= 0 {
 		return nil, problem(ErrEmptyFile)
@@ -211,7 +232,25 @@ func OpenReaderAt(r io.ReaderAt, size int64, name string, opts Options) (f *File
 	case binaryMagic(h):
 		return nil, problem(ErrNotSpreadsheet)
 	}
+	var lead [512]byte
+	n, _ = r.ReadAt(lead[:], 0)
+	if markup(lead[:n]) {
+		return nil, problem(ErrNotSpreadsheet)
+	}
 	return openCSV(r, size, name, opts)
+}
+
+// markup recognizes HTML and XML, which no CSV starts with: web systems
+// export an HTML table named .xls, and Excel 2003 had an XML format.
+func markup(h []byte) bool {
+	h = bytes.TrimPrefix(h, []byte("\xEF\xBB\xBF"))
+	h = bytes.TrimLeft(h, " \t\r\n")
+	for _, m := range []string{"<?xml", "<!doctype", "<html", "<table", "<head", "<body", "<meta", "<!--"} {
+		if len(h) >= len(m) && bytes.EqualFold(h[:len(m)], []byte(m)) {
+			return true
+		}
+	}
+	return false
 }
 
 // binaryMagic recognizes files that are surely not CSV: old binary Excel

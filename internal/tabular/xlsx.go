@@ -62,8 +62,14 @@ type limitedPart struct {
 
 func (l *limitedPart) Read(b []byte) (int, error) {
 	if l.left <= 0 {
+		// The end: the zip reader checks the CRC here, and its error
+		// (a damaged part) must not pass for the end of the part.
 		var one [1]byte
-		if n, _ := l.r.Read(one[:]); n > 0 {
+		n, err := l.r.Read(one[:])
+		switch {
+		case n > 0:
+			return 0, problem(ErrCorrupt)
+		case err != nil && err != io.EOF:
 			return 0, problem(ErrCorrupt)
 		}
 		return 0, io.EOF
@@ -108,6 +114,16 @@ func (p *xlsxPackage) decode(name string, v any) error {
 	}
 	defer rc.Close()
 	if err := xml.NewDecoder(rc).Decode(v); err != nil {
+		return problem(ErrCorrupt)
+	}
+	return drain(rc)
+}
+
+// drain reads a part to its end, where the zip reader checks the CRC:
+// reading stops at the end of the XML element it wants, and a damaged
+// part must not pass for a good one.
+func drain(r io.Reader) error {
+	if _, err := io.Copy(io.Discard, r); err != nil {
 		return problem(ErrCorrupt)
 	}
 	return nil
@@ -209,7 +225,7 @@ func openXLSX(r io.ReaderAt, size int64, name string, opts Options) (*File, erro
 	}
 	f := &File{Name: name, Format: FormatXLSX, Sheet: sheetName, opts: opts,
 		Date1904: wb.Pr.Date1904 == "1" || wb.Pr.Date1904 == "true"}
-	sr := &sheetReader{x: newXScan(rc), sst: sst, closer: rc}
+	sr := &sheetReader{x: newXScan(rc), sst: sst, src: rc, closer: rc}
 	f.next = sr.next
 	return f, nil
 }
@@ -319,6 +335,7 @@ func readSharedStrings(pkg *xlsxPackage, zf *zip.File) (*sharedStrings, error) {
 type sheetReader struct {
 	x      *xscan
 	sst    *sharedStrings
+	src    io.Reader // the part, drained at the end for its CRC
 	closer io.Closer
 	line   int
 	cells  []Cell
@@ -334,7 +351,13 @@ func (s *sheetReader) fail() (RawRow, bool, error) {
 	return RawRow{}, false, problem(ErrCorrupt)
 }
 
+// finish ends the sheet after reading the rest of its part: a value
+// damaged in the file shows only in the CRC, checked at the part's end,
+// and must not be imported.
 func (s *sheetReader) finish() (RawRow, bool, error) {
+	if drain(s.src) != nil {
+		return s.fail()
+	}
 	s.closer.Close()
 	s.done = true
 	return RawRow{}, false, nil

@@ -16,8 +16,10 @@ import (
 // text with the five entities, character references and line ends
 // decoded. It checks what a well-formed part needs to be read right
 // (names, quoted attributes, known entities, closed tags and comments) and
-// nothing more: start and end tags are not matched, like RawToken, and
-// characters are left to the normalizers, which report them by cell.
+// nothing more, but for matching end tags to start tags (a mismatched
+// tag would otherwise move a cell or a shared string silently, where
+// encoding/xml's RawToken does not match them either); characters are
+// left to the normalizers, which report them by cell.
 type xscan struct {
 	r   io.Reader
 	buf []byte
@@ -33,6 +35,26 @@ type xscan struct {
 	pending bool   // the end of an empty element is due
 	scratch []byte
 	aval    []byte // attr's decoded value
+
+	open  []byte // the qualified names of the open elements, concatenated
+	opens []int  // where each starts in open
+}
+
+// push records a start tag's qualified name.
+func (s *xscan) push(name []byte) {
+	s.opens = append(s.opens, len(s.open))
+	s.open = append(s.open, name...)
+}
+
+// pop closes the innermost open element, which name must be.
+func (s *xscan) pop(name []byte) bool {
+	n := len(s.opens)
+	if n == 0 || !bytes.Equal(s.open[s.opens[n-1]:], name) {
+		return false
+	}
+	s.open = s.open[:s.opens[n-1]]
+	s.opens = s.opens[:n-1]
+	return true
 }
 
 type xkind uint8
@@ -211,6 +233,9 @@ func (s *xscan) next() (xkind, error) {
 				return xEOF, err
 			}
 			if !ok {
+				if len(s.opens) > 0 {
+					return xEOF, errXML // an element left open
+				}
 				s.kind = xEOF
 				return xEOF, nil
 			}
@@ -244,7 +269,7 @@ func (s *xscan) next() (xkind, error) {
 			if err != nil {
 				return xEOF, err
 			}
-			if c != '>' {
+			if c != '>' || !s.pop(s.buf[s.pos+2:s.pos+i]) {
 				return xEOF, errXML
 			}
 			s.name = localName(s.buf[s.pos+2 : s.pos+i])
@@ -358,6 +383,9 @@ func (s *xscan) startTag() (xkind, error) {
 			s.attrs = s.buf[s.pos+nameEnd : s.pos+i]
 			s.empty = c == '/'
 			s.pending = s.empty
+			if !s.empty {
+				s.push(s.buf[s.pos+1 : s.pos+nameEnd])
+			}
 			s.pos += gt + 1
 			s.kind = xStart
 			return xStart, nil

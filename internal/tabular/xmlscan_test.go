@@ -72,13 +72,16 @@ func TestSheetScanner(t *testing.T) {
 		sd(`<row><c r=A1><v>1</v></c></row>`), sd(`<row><c r="A1"r="B1"><v>1</v></c></row>`), sd(`<row><c r="<"><v>1</v></c></row>`),
 		sd(`<row><c><v>1</v></c></row><<<`), sd(`<row><c><!-- open`), sd(`<row><c><![CDATA[x`), sd(`<row></ row>`),
 		sd(`<row>` + strings.Repeat(`<c r="XFD1"><v>1</v></c><c r="A1"><v>1</v></c>`, 8) + `</row>`),
+		// Tags that do not match: a cell or row would move silently.
+		sd(`<row><c><v>1</c></v></row>`), sd(`<row><c><v>1</v></c></rw><row><c><v>2</v></c></row>`),
+		sd(`<x:row><c><v>1</v></c></row>`), sd(`<row><c><v>1</v></c></row></row>`),
 	} {
 		if got, err := readSheet(t, bad, sst); ProblemOf(err) == nil || ProblemOf(err).Key != ErrCorrupt {
 			t.Errorf("%s: got %q %v, want corrupt", bad, got, err)
 		}
 	}
 	// Shared strings that are damaged.
-	for _, bad := range []string{`<sst><si><t>a</t>`, `<sst><si><t>&bad;</t></si></sst>`} {
+	for _, bad := range []string{`<sst><si><t>a</t>`, `<sst><si><t>&bad;</t></si></sst>`, `<sst><si><t>a</t></s><si><t>b</t></si></sst>`, `<sst><si><t>a</t></si>`} {
 		if _, err := readSheet(t, sd(""), bad); ProblemOf(err) == nil || ProblemOf(err).Key != ErrCorrupt {
 			t.Errorf("sst %s: %v, want corrupt", bad, err)
 		}

@@ -140,6 +140,7 @@ func (s *Server) registerRoutes() {
 	s.memberRoutes()
 	s.transferRoutes()
 	s.exportRoutes()
+	s.importRoutes()
 
 	// 红色驿站: the public finder and API, and the desk.
 	s.stationPublicRoutes()
