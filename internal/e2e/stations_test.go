@@ -235,3 +235,42 @@ func TestStationFinderTileMap(t *testing.T) {
 	tb.poll("tiles shown", `document.querySelectorAll("#st-map img.leaflet-tile-loaded").length > 0`)
 	tb.noHorizontalScroll("finder with tiles")
 }
+
+// A station keeper on a phone counts visitors with one tap each (the count
+// changes in place), takes a tap back, and sees no other station.
+func TestStationKeeperCounts(t *testing.T) {
+	t.Parallel()
+	st := newSite(t)
+	_, other, charge := st.stations(t)
+	keeper := storetest.MustUser(t, st.s, "keeper", model.RoleStationKeeper)
+	in := store.StationInputOf(charge, nil)
+	in.KeeperIDs = []int64{keeper.ID}
+	if _, err := st.s.UpdateStation(context.Background(), model.System, charge.ID, in, charge.Version); err != nil {
+		t.Fatal(err)
+	}
+	tb := newTab(t, st.url)
+	tb.viewport(360, 740, true)
+	tb.login("keeper")
+	tb.open("/manage/stations/"+strconv.FormatInt(charge.ID, 10), 200)
+	tb.noHorizontalScroll("station page of its keeper")
+	// Taps as the page's own click (a pointer click at coordinates could land
+	// on the fixed tab bar of the phone layout instead).
+	tap := func(kind string) {
+		tb.poll("button ready", `!document.querySelector("button[data-kind=`+kind+`]").disabled`)
+		_ = eval[any](tb, `(document.querySelector("button[data-kind=`+kind+`]").click(), null)`)
+	}
+	_ = eval[any](tb, `(window.samePage = true, null)`)
+	for range 3 {
+		tap("courier")
+	}
+	tap("sanitation")
+	tb.poll("counts shown in place", `document.querySelector('[data-count=courier]').textContent === "3" && document.querySelector('[data-count=sanitation]').textContent === "1"`)
+	if !eval[bool](tb, `window.samePage === true`) {
+		t.Error("the taps reloaded the page")
+	}
+	tb.click("#undo", 200)
+	if c, s := tb.text("[data-count=courier]"), tb.text("[data-count=sanitation]"); c != "3" || s != "0" {
+		t.Errorf("after undo: 快递员 %s, 环卫工人 %s", c, s)
+	}
+	tb.open("/manage/stations/"+strconv.FormatInt(other.ID, 10), 404)
+}
