@@ -40,22 +40,91 @@ func pages[T any](list func(cursor string) ([]T, string, error), row func(T) []a
 	}
 }
 
-// Enterprises lists the enterprises matching f in the actor's scope, in
-// the columns of tabular.Enterprises.
-func Enterprises(ctx context.Context, s *store.Store, actor *model.Actor, f model.EnterpriseFilter) tabular.Rows {
-	f.Cursor, f.Limit = "", pageSize
-	return pages(func(cursor string) ([]model.Enterprise, string, error) {
-		f.Cursor = cursor
-		p, err := s.ListEnterprises(ctx, actor, f)
-		return p.Items, p.NextCursor, err
-	}, func(e model.Enterprise) []any {
-		var lat, lng any
-		if e.Lat != nil && e.Lng != nil {
-			lat, lng = *e.Lat, *e.Lng
+// batchRows is how many rows the reading goroutine hands over at a time.
+const batchRows = 256
+
+// stream turns a store's streaming read into export rows. The read runs
+// on its own goroutine and hands over batches of rows, so that on two
+// cores the database walk and the rendering of the file overlap. each
+// calls its function for every record (a reused value); row fills the
+// spreadsheet values of one record.
+func stream[T any](ctx context.Context, each func(ctx context.Context, fn func(*T) error) error, row func(*T, []any), width int) tabular.Rows {
+	return func(yield func([]any, error) bool) {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		batches := make(chan []T, 4)
+		free := make(chan []T, 4)
+		errc := make(chan error, 1)
+		go func() {
+			defer close(batches)
+			b := make([]T, 0, batchRows)
+			err := each(ctx, func(r *T) error {
+				b = append(b, *r)
+				if len(b) < batchRows {
+					return nil
+				}
+				select {
+				case batches <- b:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+				select {
+				case b = <-free:
+					b = b[:0]
+				default:
+					b = make([]T, 0, batchRows)
+				}
+				return nil
+			})
+			if err == nil && len(b) > 0 {
+				select {
+				case batches <- b:
+				case <-ctx.Done():
+				}
+			}
+			errc <- err
+		}()
+		vals := make([]any, width)
+		for b := range batches {
+			for i := range b {
+				row(&b[i], vals)
+				if !yield(vals, nil) {
+					cancel()
+					for range batches {
+					}
+					<-errc
+					return
+				}
+			}
+			clear(b)
+			select {
+			case free <- b:
+			default:
+			}
 		}
-		return []any{e.USCC, e.Name, e.ShortName, e.IndustryName, e.AboveScale, e.GridName, e.Address, lat, lng,
-			int64(e.Employees), e.Status, e.FoundedOn, e.LegalRep}
-	})
+		if err := <-errc; err != nil {
+			yield(nil, err)
+		}
+	}
+}
+
+// Enterprises lists the enterprises matching f in the actor's scope, in
+// the columns of tabular.Enterprises, from one streaming query in the
+// list's order.
+func Enterprises(ctx context.Context, s *store.Store, actor *model.Actor, f model.EnterpriseFilter) tabular.Rows {
+	return stream(ctx, func(ctx context.Context, fn func(*store.EnterpriseRow) error) error {
+		return s.EachEnterprise(ctx, actor, f, fn)
+	}, func(e *store.EnterpriseRow, row []any) {
+		var lat, lng, founded any
+		if e.Lat.Valid && e.Lng.Valid {
+			lat, lng = e.Lat.Float64, e.Lng.Float64
+		}
+		if !e.FoundedOn.IsZero() {
+			founded = e.FoundedOn
+		}
+		row[0], row[1], row[2], row[3], row[4], row[5], row[6] = e.USCC, e.Name, e.ShortName, e.IndustryName, e.AboveScale, e.GridName, e.Address
+		row[7], row[8], row[9], row[10], row[11], row[12] = lat, lng, e.Employees, e.Status, founded, e.LegalRep
+	}, len(tabular.Enterprises.Columns))
 }
 
 // Members lists the members matching f in the actor's scope, in the
