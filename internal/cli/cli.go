@@ -54,7 +54,7 @@ func init() {
 		{"user", "manage accounts: add, passwd, list", runUser},
 		{"audit", "audit log tools: verify", runAudit},
 		{"key", "personal-data key: status, rotate, reencrypt", runKey},
-		{"export", "export a register to xlsx or CSV: enterprises, members", runExport},
+		{"export", "export a register to xlsx or CSV: grids, enterprises, organizations, members, surveys, transfers, audit", runExport},
 		{"config", "print the effective configuration (secrets masked)", runConfig},
 		{"version", "print the version", runVersion},
 	}

@@ -132,3 +132,60 @@ func digits(s string) int {
 	}
 	return n
 }
+
+// OrgCodes maps every organization's id to its code (exports write codes
+// where a list shows names, so that the file reads back on import).
+func (s *Store) OrgCodes(ctx context.Context) (map[int64]string, error) {
+	rows, err := s.R.QueryContext(ctx, "SELECT id, code FROM organizations")
+	if err != nil {
+		return nil, fmt.Errorf("store: organization codes: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var code string
+		if err := rows.Scan(&id, &code); err != nil {
+			return nil, err
+		}
+		out[id] = code
+	}
+	return out, rows.Err()
+}
+
+// GridCodes maps every grid's id to its code.
+func (s *Store) GridCodes(ctx context.Context) (map[int64]string, error) {
+	grids, err := s.GridOptions(ctx, model.System)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(grids))
+	for _, g := range grids {
+		out[g.ID] = g.Code
+	}
+	return out, nil
+}
+
+// EnterpriseCodes maps the given enterprises' ids to their credit codes
+// (one page of an export at a time).
+func (s *Store) EnterpriseCodes(ctx context.Context, ids []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var args []any
+	rows, err := s.R.QueryContext(ctx, "SELECT id, uscc FROM enterprises WHERE id "+inList(ids, &args), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: enterprise codes: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var code string
+		if err := rows.Scan(&id, &code); err != nil {
+			return nil, err
+		}
+		out[id] = code
+	}
+	return out, rows.Err()
+}
