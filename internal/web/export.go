@@ -31,6 +31,17 @@ func (s *Server) exportRoutes() {
 	s.handle("GET", "/templates/{file}", auth.PermSelf, s.importTemplate)
 }
 
+// exportLists are the API lists that answer ?format= with a file, by
+// their apiDocs key, with the register they export.
+var exportLists = map[string]string{
+	"GET /api/v1/grids":         "grids",
+	"GET /api/v1/enterprises":   "enterprises",
+	"GET /api/v1/organizations": "organizations",
+	"GET /api/v1/members":       "members",
+	"GET /api/v1/surveys":       "surveys",
+	"GET /api/v1/transfers":     "transfers",
+}
+
 // exportHandler serves a register's export.
 func (s *Server) exportHandler(register string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) { s.exportList(w, r, register) }
