@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -84,18 +85,13 @@ func (s *Server) exportRows(r *http.Request, register string) (tabular.Rows, any
 		return export.Enterprises(ctx, s.store, actor, f), f, err
 	case "organizations":
 		f, err := orgFilterFrom(q)
-		if err == nil && f.ParentID != 0 {
-			_, err = s.store.Organization(ctx, actor, f.ParentID)
-			if model.ErrorCode(err) == model.ENOTFOUND {
-				var v model.Validation
-				v.Add("parent", "field.unknown")
-				err = v.Err()
-			}
-		}
 		f.Cursor, f.Limit = "", 0
 		return export.Organizations(ctx, s.store, actor, f), f, err
 	case "members":
 		f, err := memberFilterFrom(q)
+		if err == nil {
+			err = s.knownOrg(ctx, f.OrgID)
+		}
 		f.Cursor, f.Limit = "", 0
 		return export.Members(ctx, s.store, actor, f), f, err
 	case "surveys":
@@ -104,12 +100,8 @@ func (s *Server) exportRows(r *http.Request, register string) (tabular.Rows, any
 		return export.Surveys(ctx, s.store, actor, f), f, err
 	case "transfers":
 		f, err := transferFilterFrom(q)
-		if err == nil && f.OrgID != 0 {
-			if _, err = s.store.Organization(ctx, actor, f.OrgID); model.ErrorCode(err) == model.ENOTFOUND {
-				var v model.Validation
-				v.Add("org", "field.unknown")
-				err = v.Err()
-			}
+		if err == nil {
+			err = s.knownOrg(ctx, f.OrgID)
 		}
 		f.Cursor, f.Limit = "", 0
 		return export.Transfers(ctx, s.store, actor, f), f, err
@@ -119,6 +111,22 @@ func (s *Server) exportRows(r *http.Request, register string) (tabular.Rows, any
 		return export.Audit(ctx, s.store, f, s.cfg.Location), f, nil
 	}
 	return nil, nil, model.Errorf(model.ENOTFOUND, "error.no_route")
+}
+
+// knownOrg answers an organization filter naming no organization as the
+// member and transfer lists do: a field error (one outside the scope
+// simply matches nothing, as in the lists).
+func (s *Server) knownOrg(ctx context.Context, id int64) error {
+	if id == 0 {
+		return nil
+	}
+	_, err := s.store.Organization(ctx, model.System, id)
+	if model.ErrorCode(err) == model.ENOTFOUND {
+		var v model.Validation
+		v.Add("org", "field.unknown")
+		return v.Err()
+	}
+	return err
 }
 
 // contentDisposition names a download for every browser (RFC 6266): an

@@ -179,6 +179,22 @@ func TestExportEveryList(t *testing.T) {
 		t.Errorf("member filter not audited: %v", after)
 	}
 	e.login("anjian").download("/members/export", http.StatusForbidden)
+	// Filters fail as in the list; a failure on the first page (an unknown
+	// parent organization) still answers as the list does, not with a cut
+	// file.
+	admin.get("/members?org=99999", http.StatusUnprocessableEntity)
+	admin.download("/members/export?format=xlsx&org=99999", http.StatusUnprocessableEntity)
+	admin.get("/organizations?parent=99999", http.StatusNotFound)
+	if _, h := admin.download("/organizations/export?format=xlsx&parent=99999", http.StatusNotFound); h.Get("Content-Disposition") != "" ||
+		!strings.HasPrefix(h.Get("Content-Type"), "text/html") {
+		t.Fatalf("failed export headers: %v", h)
+	}
+	// A secretary filtering by an organization outside their scope gets an
+	// empty file, as the list is empty.
+	b, _ = e.login("sec1").download(fmt.Sprintf("/members/export?format=csv&org=%d", e.br2.ID), 200)
+	if rows = readExport(t, b, "m.csv", tabular.Members); len(rows) != 0 {
+		t.Fatalf("outside the scope: %v", rows)
+	}
 
 	// Surveys: a grid worker sees their grid's; phones masked; employer codes.
 	b, _ = e.login("worker").download("/surveys/export?format=csv", 200)
@@ -213,10 +229,10 @@ func TestExportEveryList(t *testing.T) {
 	// The audit log: the admin's filter applies; nobody else may.
 	b, _ = admin.download("/admin/audit/export?format=csv&action=export.members", 200)
 	rows = readExport(t, b, "a.csv", tabular.AuditLog)
-	if len(rows) != 2 || rows[0]["action"] != "export.members" || rows[0]["actor"] == "" {
+	if len(rows) != 3 || rows[0]["action"] != "export.members" || rows[0]["actor"] != "sec1" || !strings.Contains(rows[0]["after"], `"rows":0`) {
 		t.Fatalf("audit export: %v", rows)
 	}
-	e.checkAudit("audit", "admin", 2)
+	e.checkAudit("audit", "admin", 3)
 	e.login("worker").download("/admin/audit/export", http.StatusForbidden)
 
 	// Every list page links to its export with the current filter.
