@@ -68,14 +68,41 @@ func (s *Store) EachEnterprise(ctx context.Context, actor *model.Actor, f model.
 	}
 	// The filter never names the joined dictionaries; drop the joins.
 	from = strings.Replace(from, " LEFT JOIN industries i ON i.id = e.industry_id LEFT JOIN grids g ON g.id = e.grid_id", "", 1)
+	var q queryer = s.R
+	if from == " FROM enterprises e" && s.dialect.name == "sqlite" && f.Keyword == "" {
+		broad, err := s.broadExport(ctx, actor, f)
+		if err != nil {
+			return err
+		}
+		if broad {
+			from = " FROM enterprises e NOT INDEXED"
+			// The sorter keeps cache_size worth of rows in memory before it
+			// spills them to temporary files; 8 MB sorts as fast as 32 MB
+			// and keeps the process 80 MB smaller.
+			conn, err := s.R.Conn(ctx)
+			if err != nil {
+				return err
+			}
+			defer conn.Close()
+			var saved int64
+			if err := conn.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&saved); err != nil {
+				return err
+			}
+			if _, err := conn.ExecContext(ctx, "PRAGMA cache_size = -8000"); err != nil {
+				return err
+			}
+			defer conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA cache_size = %d", saved))
+			q = conn
+		}
+	}
 	dir := "ASC"
 	if spec.desc {
 		dir = "DESC"
 	}
-	q := `SELECT e.id, e.uscc, e.name, e.short_name, e.industry_id, e.above_scale, e.grid_id, e.address, e.lat, e.lng,
+	query := `SELECT e.id, e.uscc, e.name, e.short_name, e.industry_id, e.above_scale, e.grid_id, e.address, e.lat, e.lng,
 		e.employees, e.status, CAST(e.founded_on AS TEXT), e.legal_rep` + from + " WHERE " + strings.Join(where, " AND ") +
 		fmt.Sprintf(" ORDER BY %s %s, e.id %s", spec.col, dir, dir)
-	rows, err := s.R.QueryContext(ctx, q, args...)
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("store: export enterprises: %w", err)
 	}
@@ -131,6 +158,28 @@ func digits(s string) int {
 		n = n*10 + int(s[i]-'0')
 	}
 	return n
+}
+
+// sortedScanMin is the smallest export that SQLite reads by scanning the
+// table in storage order and sorting, rather than walking the name index.
+// The walk reads one table page per row in random order (a million rows:
+// 7 s of CPU here, a third of it in pread); the scan reads the table
+// sequentially and sorts in the temporary store (4.8 s), which wins once
+// the export is a good part of the table.
+var sortedScanMin = 50_000
+
+// broadExport reports whether an export of f is large enough, in rows and
+// as a part of the table, for the sorted scan.
+func (s *Store) broadExport(ctx context.Context, actor *model.Actor, f model.EnterpriseFilter) (bool, error) {
+	n, _, err := s.CountEnterprises(ctx, actor, f, sortedScanMin)
+	if err != nil || n < sortedScanMin {
+		return false, err
+	}
+	total, _, err := s.CountEnterprises(ctx, model.System, model.EnterpriseFilter{Deleted: f.Deleted}, 4*sortedScanMin)
+	if err != nil {
+		return false, err
+	}
+	return total < 4*sortedScanMin || n*3 >= total, nil
 }
 
 // OrgCodes maps every organization's id to its code (exports write codes

@@ -12,7 +12,19 @@ import (
 // the same order, for every sort, filter and scope, with the dictionary
 // names the list joins.
 func TestEachEnterpriseMatchesTheList(t *testing.T) {
-	t.Parallel()
+	for _, plan := range []struct {
+		name string
+		min  int
+	}{{"index walk", 1 << 30}, {"sorted scan", 1}} {
+		t.Run(plan.name, func(t *testing.T) {
+			restore := store.SetSortedScanMin(plan.min)
+			defer restore()
+			eachMatchesList(t)
+		})
+	}
+}
+
+func eachMatchesList(t *testing.T) {
 	s, f, live := pagingFixture(t)
 	// A founding date, to see it come back as a day.
 	in := store.EnterpriseInputOf(live[0])
