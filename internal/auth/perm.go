@@ -23,18 +23,19 @@ const (
 	PermTransferWrite   Perm = "transfer:write"
 	PermSurveyRead      Perm = "survey:read"
 	PermSurveyWrite     Perm = "survey:write"
-	PermSelf            Perm = "self" // any signed-in account
+	PermImport          Perm = "import:use" // upload spreadsheets (each register still needs its own write permission)
+	PermSelf            Perm = "self"       // any signed-in account
 )
 
 // rolePerms grants permissions per role. Admins hold every permission.
 var rolePerms = map[model.Role][]Perm{
 	model.RoleDepartment: {PermEnterpriseRead, PermGridRead},
 	model.RoleGridHead: {PermEnterpriseRead, PermEnterpriseWrite, PermGridRead,
-		PermOrgRead, PermMemberRead, PermSurveyRead, PermSurveyWrite},
+		PermOrgRead, PermMemberRead, PermSurveyRead, PermSurveyWrite, PermImport},
 	model.RoleGridWorker: {PermEnterpriseRead, PermEnterpriseWrite, PermGridRead,
-		PermOrgRead, PermMemberRead, PermSurveyRead, PermSurveyWrite},
+		PermOrgRead, PermMemberRead, PermSurveyRead, PermSurveyWrite, PermImport},
 	model.RoleOrgSecretary: {PermEnterpriseRead, PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite,
-		PermTransferWrite, PermSurveyRead, PermSurveyWrite},
+		PermTransferWrite, PermSurveyRead, PermSurveyWrite, PermImport},
 	model.RoleMember: {},
 }
 

@@ -15,21 +15,23 @@ import (
 
 // Config is the effective configuration.
 type Config struct {
-	Addr          string        // REDGRID_ADDR
-	DatabaseURL   string        // REDGRID_DATABASE_URL
-	DataDir       string        // REDGRID_DATA_DIR: the key file's directory; default: the SQLite file's, or ./data
-	BaseURL       string        // REDGRID_BASE_URL, used for Secure cookies and links
-	TimeZone      string        // REDGRID_TIME_ZONE
-	DefaultLocale string        // REDGRID_DEFAULT_LOCALE
-	LogLevel      string        // REDGRID_LOG_LEVEL: debug, info, warn, error
-	LogFormat     string        // REDGRID_LOG_FORMAT: text or json
-	MaxBodyBytes  int64         // REDGRID_MAX_BODY_BYTES
-	SessionIdle   time.Duration // REDGRID_SESSION_IDLE
-	SessionMaxAge time.Duration // REDGRID_SESSION_MAX_AGE
-	TokenMaxAge   time.Duration // REDGRID_TOKEN_MAX_AGE
-	TrustProxy    bool          // REDGRID_TRUST_PROXY: take the client address from X-Forwarded-For
-	ShutdownGrace time.Duration // REDGRID_SHUTDOWN_GRACE
-	Location      *time.Location
+	Addr           string        // REDGRID_ADDR
+	DatabaseURL    string        // REDGRID_DATABASE_URL
+	DataDir        string        // REDGRID_DATA_DIR: the key file's directory; default: the SQLite file's, or ./data
+	BaseURL        string        // REDGRID_BASE_URL, used for Secure cookies and links
+	TimeZone       string        // REDGRID_TIME_ZONE
+	DefaultLocale  string        // REDGRID_DEFAULT_LOCALE
+	LogLevel       string        // REDGRID_LOG_LEVEL: debug, info, warn, error
+	LogFormat      string        // REDGRID_LOG_FORMAT: text or json
+	MaxBodyBytes   int64         // REDGRID_MAX_BODY_BYTES
+	SessionIdle    time.Duration // REDGRID_SESSION_IDLE
+	SessionMaxAge  time.Duration // REDGRID_SESSION_MAX_AGE
+	TokenMaxAge    time.Duration // REDGRID_TOKEN_MAX_AGE
+	TrustProxy     bool          // REDGRID_TRUST_PROXY: take the client address from X-Forwarded-For
+	ShutdownGrace  time.Duration // REDGRID_SHUTDOWN_GRACE
+	ImportMaxBytes int64         // REDGRID_IMPORT_MAX_BYTES: largest spreadsheet accepted for import
+	ImportMaxRows  int           // REDGRID_IMPORT_MAX_ROWS: most data rows in one import
+	Location       *time.Location
 	// Getenv is the environment the configuration was read from; the secret
 	// keyring reads REDGRID_SECRET_KEY* through it.
 	Getenv func(string) string
@@ -38,17 +40,19 @@ type Config struct {
 // Default returns the built-in defaults.
 func Default() Config {
 	return Config{
-		Addr:          "127.0.0.1:8080",
-		DatabaseURL:   "sqlite:./data/redgrid.db",
-		TimeZone:      "Asia/Shanghai",
-		DefaultLocale: "zh-CN",
-		LogLevel:      "info",
-		LogFormat:     "text",
-		MaxBodyBytes:  10 << 20,
-		SessionIdle:   30 * time.Minute,
-		SessionMaxAge: 12 * time.Hour,
-		TokenMaxAge:   30 * 24 * time.Hour,
-		ShutdownGrace: 15 * time.Second,
+		Addr:           "127.0.0.1:8080",
+		DatabaseURL:    "sqlite:./data/redgrid.db",
+		TimeZone:       "Asia/Shanghai",
+		DefaultLocale:  "zh-CN",
+		LogLevel:       "info",
+		LogFormat:      "text",
+		MaxBodyBytes:   10 << 20,
+		SessionIdle:    30 * time.Minute,
+		SessionMaxAge:  12 * time.Hour,
+		TokenMaxAge:    30 * 24 * time.Hour,
+		ShutdownGrace:  15 * time.Second,
+		ImportMaxBytes: 100 << 20,
+		ImportMaxRows:  1_000_000,
 	}
 }
 
@@ -92,6 +96,22 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 			errs = append(errs, fmt.Errorf("REDGRID_MAX_BODY_BYTES: %q is not a positive number", v))
 		} else {
 			c.MaxBodyBytes = n
+		}
+	}
+	if v := getenv("REDGRID_IMPORT_MAX_BYTES"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			errs = append(errs, fmt.Errorf("REDGRID_IMPORT_MAX_BYTES: %q is not a positive number", v))
+		} else {
+			c.ImportMaxBytes = n
+		}
+	}
+	if v := getenv("REDGRID_IMPORT_MAX_ROWS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			errs = append(errs, fmt.Errorf("REDGRID_IMPORT_MAX_ROWS: %q is not a positive number", v))
+		} else {
+			c.ImportMaxRows = n
 		}
 	}
 	if v := getenv("REDGRID_TRUST_PROXY"); v != "" {

@@ -67,6 +67,9 @@ func toJSON(v any) string {
 // audit_head takes the row lock that serializes writers on PostgreSQL; on
 // SQLite the single writer already does.
 func (tx *Tx) Audit(ctx context.Context, actor *model.Actor, c Change) error {
+	if tx.quiet {
+		return nil
+	}
 	var seq int64
 	var prev string
 	if err := tx.QueryRowContext(ctx,

@@ -100,10 +100,9 @@ type entRow struct {
 	founded any
 }
 
-// validateEnterprise checks an input; keepIndustry is the stored industry of
-// an edited enterprise (a deactivated industry may stay, not be chosen anew).
-func (s *Store) validateEnterprise(ctx context.Context, q queryer, actor *model.Actor, in *EnterpriseInput, keepIndustry int64) (entRow, error) {
-	var v model.Validation
+// checkEnterprise normalizes an input and checks what needs no database
+// (codes, lengths, ranges, dates); it returns the parsed founding date.
+func checkEnterprise(v *model.Validation, in *EnterpriseInput, now time.Time) (founded any) {
 	in.USCC = ident.NormalizeUSCC(in.USCC)
 	in.Name = strings.TrimSpace(in.Name)
 	in.ShortName = strings.TrimSpace(in.ShortName)
@@ -147,17 +146,25 @@ func (s *Store) validateEnterprise(ctx context.Context, q queryer, actor *model.
 	if in.Lng != nil && (math.IsNaN(*in.Lng) || *in.Lng < -180 || *in.Lng > 180) {
 		v.Add("lng", "field.range", -180, 180)
 	}
-	var row entRow
 	if in.FoundedOn != "" {
 		d, err := time.Parse("2006-01-02", in.FoundedOn)
 		if err != nil {
 			v.Add("founded_on", "field.date_format")
-		} else if d.After(s.now()) {
+		} else if d.After(now) {
 			v.Add("founded_on", "field.date_future")
 		} else {
-			row.founded = d
+			founded = d
 		}
 	}
+	return founded
+}
+
+// validateEnterprise checks an input; keepIndustry is the stored industry of
+// an edited enterprise (a deactivated industry may stay, not be chosen anew).
+func (s *Store) validateEnterprise(ctx context.Context, q queryer, actor *model.Actor, in *EnterpriseInput, keepIndustry int64) (entRow, error) {
+	var v model.Validation
+	var row entRow
+	row.founded = checkEnterprise(&v, in, s.now())
 	if in.IndustryID == 0 {
 		v.Add("industry_id", "field.required")
 	} else {

@@ -235,6 +235,9 @@ func (s *Store) CreateGrid(ctx context.Context, actor *model.Actor, in GridInput
 	if err != nil {
 		return model.Grid{}, err
 	}
+	if outerTx(ctx) != nil { // inside an import: no read-back before commit
+		return model.Grid{ID: id}, nil
+	}
 	return s.Grid(ctx, model.System, id)
 }
 
@@ -291,6 +294,9 @@ func (s *Store) UpdateGrid(ctx context.Context, actor *model.Actor, id int64, in
 	})
 	if err != nil {
 		return model.Grid{}, err
+	}
+	if outerTx(ctx) != nil { // inside an import: no read-back before commit
+		return model.Grid{ID: id}, nil
 	}
 	return s.Grid(ctx, model.System, id)
 }

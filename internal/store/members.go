@@ -329,6 +329,9 @@ func (s *Store) CreateMember(ctx context.Context, actor *model.Actor, in model.M
 	if err != nil {
 		return model.Member{}, err
 	}
+	if outerTx(ctx) != nil { // inside an import: no read-back before commit
+		return model.Member{ID: id}, nil
+	}
 	return s.Member(ctx, model.System, id)
 }
 
@@ -420,6 +423,9 @@ func (s *Store) UpdateMember(ctx context.Context, actor *model.Actor, id int64, 
 	})
 	if err != nil {
 		return model.Member{}, err
+	}
+	if outerTx(ctx) != nil { // inside an import: no read-back before commit
+		return model.Member{ID: id}, nil
 	}
 	return s.Member(ctx, model.System, id)
 }

@@ -179,6 +179,9 @@ func (s *Store) CreateOrganization(ctx context.Context, actor *model.Actor, in O
 	if err != nil {
 		return model.Organization{}, err
 	}
+	if outerTx(ctx) != nil { // inside an import: no read-back before commit
+		return model.Organization{ID: id}, nil
+	}
 	return s.Organization(ctx, model.System, id)
 }
 
@@ -270,6 +273,9 @@ func (s *Store) UpdateOrganization(ctx context.Context, actor *model.Actor, id i
 	})
 	if err != nil {
 		return model.Organization{}, err
+	}
+	if outerTx(ctx) != nil { // inside an import: no read-back before commit
+		return model.Organization{ID: id}, nil
 	}
 	return s.Organization(ctx, model.System, id)
 }

@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"redgrid/internal/secret"
+	"strconv"
 	"strings"
 	"time"
 
@@ -144,6 +145,20 @@ type Tx struct {
 	*sql.Tx
 	s   *Store
 	now time.Time
+	// quiet suppresses the per-row audit entries of the writes an import
+	// makes inside its transaction; the import writes one entry of its own.
+	quiet bool
+	sp    int // savepoints taken (nested InTx calls)
+}
+
+// txKey carries an import's transaction in a context: InTx called with it
+// runs inside that transaction (under a savepoint) instead of starting one.
+type txKey struct{}
+
+// outerTx returns the import transaction ctx carries, if any.
+func outerTx(ctx context.Context) *Tx {
+	tx, _ := ctx.Value(txKey{}).(*Tx)
+	return tx
 }
 
 // Now is the time of the transaction, the same for every row it writes.
@@ -154,12 +169,35 @@ func (tx *Tx) Now() time.Time { return tx.now }
 // loses a deadlock or a serialization check is run again from the start, a
 // few times: fn must build everything it writes from its inputs.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	if tx := outerTx(ctx); tx != nil {
+		return tx.nested(ctx, fn)
+	}
 	for attempt := 1; ; attempt++ {
 		err = s.inTx(ctx, fn)
 		if attempt >= txAttempts || !isRetryable(err) || ctx.Err() != nil {
 			return err
 		}
 	}
+}
+
+// nested runs fn inside tx under a savepoint, so that a failing row of an
+// import is undone alone and (on PostgreSQL) does not abort the import's
+// transaction.
+func (tx *Tx) nested(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	tx.sp++
+	name := "sp" + strconv.Itoa(tx.sp)
+	if _, err := tx.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
+		return fmt.Errorf("store: savepoint: %w", err)
+	}
+	if err = fn(tx); err != nil {
+		if _, e := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+name); e != nil {
+			return fmt.Errorf("store: rollback to savepoint: %w (after %w)", e, err)
+		}
+	}
+	if _, e := tx.ExecContext(ctx, "RELEASE SAVEPOINT "+name); e != nil && err == nil {
+		err = fmt.Errorf("store: release savepoint: %w", e)
+	}
+	return err
 }
 
 // txAttempts bounds the retries of a transaction that lost a deadlock.

@@ -129,6 +129,9 @@ func (s *Store) CreateSurvey(ctx context.Context, actor *model.Actor, in model.S
 	if err != nil {
 		return model.Survey{}, err
 	}
+	if outerTx(ctx) != nil { // inside an import: no read-back before commit
+		return model.Survey{ID: id}, nil
+	}
 	return s.Survey(ctx, model.System, id)
 }
 
@@ -165,6 +168,9 @@ func (s *Store) UpdateSurvey(ctx context.Context, actor *model.Actor, id int64, 
 	})
 	if err != nil {
 		return model.Survey{}, err
+	}
+	if outerTx(ctx) != nil { // inside an import: no read-back before commit
+		return model.Survey{ID: id}, nil
 	}
 	return s.Survey(ctx, model.System, id)
 }

@@ -43,6 +43,7 @@ const (
 	// Texts of the error report.
 	MsgErrorColumn = "import.error_column" // header of the added column
 	MsgCellError   = "import.cell_error"   // row, column letter, header, reason
+	MsgText        = "import.text"         // a reason rendered elsewhere (the registers' own messages)
 	MsgRowError    = "import.row_error"    // row, reason (a row without a column)
 	MsgYes         = "import.yes"
 	MsgNo          = "import.no"
@@ -103,6 +104,7 @@ var Messages = map[string][2]string{
 
 	MsgErrorColumn: {"错误", "Errors"},
 	MsgCellError:   {"第%d行%s列（%s）：%s", "Row %d, column %s (%s): %s"},
+	MsgText:        {"%s", "%s"},
 	MsgRowError:    {"第%d行：%s", "Row %d: %s"},
 	MsgYes:         {"是", "Yes"},
 	MsgNo:          {"否", "No"},

@@ -387,7 +387,7 @@ func dateParts(t string, day bool) (y, m, d int, ok bool) {
 		}
 		t = t[:i]
 	}
-	t = strings.NewReplacer("年", "-", "月", "-", "日", "", "号", "", "/", "-", ".", "-", " ", "").Replace(t)
+	t = dateSeparators.Replace(t)
 	t = strings.TrimSuffix(t, "-")
 	parts := strings.Split(t, "-")
 	want := 2
@@ -458,6 +458,13 @@ func NormalizeDate(s string, date1904 bool) (time.Time, error) {
 	return v, nil
 }
 
+// Separators of written dates and months, folded to "-" (built once: a
+// replacer is costly to build and dates are read a million times).
+var (
+	dateSeparators  = strings.NewReplacer("年", "-", "月", "-", "日", "", "号", "", "/", "-", ".", "-", " ", "")
+	monthSeparators = strings.NewReplacer("/", "-", ".", "-")
+)
+
 // NormalizeMonth reads a month as "YYYY-MM": 2021-08, 2021-8, 2021/08,
 // 2021.08, 2021年8月, 202108, a full date (its month) or a serial date.
 func NormalizeMonth(s string, date1904 bool) (string, error) {
@@ -471,7 +478,7 @@ func NormalizeMonth(s string, date1904 bool) (string, error) {
 	}
 	y, m, _, ok := dateParts(t, false)
 	if !ok {
-		if _, ok2 := serialOf(t); ok2 || strings.Count(strings.NewReplacer("/", "-", ".", "-").Replace(t), "-") == 2 || strings.Contains(t, "日") || (len(t) == 8 && digits(t) == 8) {
+		if _, ok2 := serialOf(t); ok2 || strings.Count(monthSeparators.Replace(t), "-") == 2 || strings.Contains(t, "日") || (len(t) == 8 && digits(t) == 8) {
 			d, err := NormalizeDate(t, date1904)
 			if err != nil {
 				return "", problem(ErrMonth, t)

@@ -188,5 +188,7 @@ var OutputValues = &Spec{
 		{Key: "month", Header: Label{"月份", "Month"}, Aliases: []string{"统计月份", "年月"}, Kind: KindMonth, Required: true, NaturalKey: true, Example: "2026-01"},
 		{Key: "value", Header: Label{"产值（万元）", "Output value (10k yuan)"}, Aliases: []string{"产值", "工业总产值", "工业总产值（万元）", "output value"},
 			Kind: KindDecimal, Required: true, Scale: 4, Min: 0, Max: 1e11, Example: "1234.56", Note: Label{"单位：万元", "In 10,000 yuan"}},
+		{Key: "orders", Header: Label{"订单额（万元）", "Orders (10k yuan)"}, Aliases: []string{"订单额", "订单金额", "新增订单", "orders"},
+			Kind: KindDecimal, Scale: 4, Min: 0, Max: 1e11, Example: "", Note: Label{"选填，单位：万元", "Optional, in 10,000 yuan"}},
 	},
 }

@@ -28,6 +28,7 @@ type env struct {
 	srv   *httptest.Server
 	f     storetest.Fixture
 	clock *storetest.Clock
+	web   *web.Server
 }
 
 func newEnv(t *testing.T) *env {
@@ -51,9 +52,11 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := httptest.NewServer(web.New(cfg, s, log).Handler())
+	w := web.New(cfg, s, log)
+	srv := httptest.NewServer(w.Handler())
 	t.Cleanup(srv.Close)
-	return &env{t: t, s: s, srv: srv, f: f, clock: clock}
+	t.Cleanup(w.WaitImports)
+	return &env{t: t, s: s, srv: srv, f: f, clock: clock, web: w}
 }
 
 // client is a browser-like client: cookie jar, no automatic redirects.

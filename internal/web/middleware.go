@@ -117,11 +117,16 @@ func (s *Server) withSecurityHeaders(next http.Handler) http.Handler {
 // answer 413.
 func (s *Server) withBodyLimit(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > s.cfg.MaxBodyBytes {
-			s.failStatus(w, r, http.StatusRequestEntityTooLarge, model.Errorf(model.EINVALID, "error.too_large", s.cfg.MaxBodyBytes>>20))
+		limit := s.cfg.MaxBodyBytes
+		if r.Method == http.MethodPost && (r.URL.Path == "/imports" || r.URL.Path == "/api/v1/imports") {
+			// Spreadsheet uploads: the import limit, plus room for the form.
+			limit = max(limit, s.cfg.ImportMaxBytes+1<<20)
+		}
+		if r.ContentLength > limit {
+			s.failStatus(w, r, http.StatusRequestEntityTooLarge, model.Errorf(model.EINVALID, "error.too_large", limit>>20))
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }

@@ -13,6 +13,7 @@ type apiOp struct {
 	Public   bool
 	Query    []string // query parameter names
 	Body     string   // request schema
+	BodyType string   // request media type; default application/json
 	Response string   // success schema
 	Status   string   // success status
 }
@@ -162,8 +163,12 @@ func openAPIDoc() map[string]any {
 			o["parameters"] = params
 		}
 		if op.Body != "" {
+			mt := op.BodyType
+			if mt == "" {
+				mt = "application/json"
+			}
 			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{
-				"application/json": map[string]any{"schema": ref(op.Body)}}}
+				mt: map[string]any{"schema": ref(op.Body)}}}
 		}
 		resp := errorResponses(op, method)
 		ok := map[string]any{"description": "success"}

@@ -195,7 +195,8 @@ func (v *View) Menu() []MenuGroup {
 	add("menu.overview", MenuItem{"home", "menu.home", "/", string(auth.PermSelf)})
 	add("menu.registers",
 		MenuItem{"enterprises", "menu.enterprises", "/enterprises", string(auth.PermEnterpriseRead)},
-		MenuItem{"grids", "menu.grids", "/grids", string(auth.PermGridRead)})
+		MenuItem{"grids", "menu.grids", "/grids", string(auth.PermGridRead)},
+		MenuItem{"imports", "menu.imports", "/imports", string(auth.PermImport)})
 	add("menu.party",
 		MenuItem{"organizations", "menu.organizations", "/organizations", string(auth.PermOrgRead)},
 		MenuItem{"members", "menu.members", "/members", string(auth.PermMemberRead)},

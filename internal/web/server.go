@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"redgrid/internal/config"
@@ -30,6 +31,9 @@ type Server struct {
 	mux     *http.ServeMux
 	routes  []route // registered routes, for the OpenAPI completeness test
 	now     func() time.Time
+
+	imports     *importRunner // background import steps
+	importsOnce sync.Once
 }
 
 // New builds a server. cfg must have been validated.

@@ -35,4 +35,23 @@
   document.querySelectorAll("form[role=search] select").forEach(function (sel) {
     sel.addEventListener("change", function () { sel.form.requestSubmit ? sel.form.requestSubmit() : sel.form.submit(); });
   });
+  // Import progress: poll the job and fill the bar; reload when the step ends.
+  var prog = document.querySelector("[data-progress]");
+  if (prog && window.fetch) {
+    var bar = document.getElementById("progress-bar"), text = document.getElementById("progress-text");
+    var tick = function () {
+      fetch(prog.getAttribute("data-progress"), { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.json(); })
+        .then(function (p) {
+          if (p.state !== prog.getAttribute("data-state") || p.interrupted) { window.location.reload(); return; }
+          bar.value = p.percent;
+          bar.textContent = p.percent + "%";
+          text.textContent = text.getAttribute("data-template").replace("{percent}", p.percent).replace("{done}", p.done)
+            .replace("{total}", p.total).replace("{rate}", p.rate).replace("{eta}", p.eta_seconds);
+          setTimeout(tick, 700);
+        })
+        .catch(function () { setTimeout(tick, 3000); });
+    };
+    setTimeout(tick, 300);
+  }
 })();

@@ -1,0 +1,170 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"redgrid/internal/model"
+)
+
+// OutputValueImportRow is one row of a monthly output file: the
+// enterprise's credit code, the month (YYYY-MM) and the value in yuan
+// (万元 × 10,000), with the optional orders figure.
+type OutputValueImportRow struct {
+	USCC       string
+	Month      string
+	ValueYuan  int64
+	OrdersYuan *int64
+}
+
+type outputImporter struct {
+	s     *Store
+	actor *model.Actor
+	mode  ImportMode
+	ids   map[*ImportItem]int64
+}
+
+// outputRowsPerStmt: 5 parameters a row.
+const outputRowsPerStmt = 1000
+
+func (im *outputImporter) check(ctx context.Context, q queryer, items []*ImportItem) error {
+	im.ids = make(map[*ImportItem]int64, len(items)) // this batch's, until apply
+	thisMonth := civilDate(im.s.now()).Format("2006-01")
+	codes := make([]any, 0, len(items))
+	for _, it := range items {
+		r := it.Row.(*OutputValueImportRow)
+		r.USCC = strings.ToUpper(strings.TrimSpace(r.USCC))
+		switch {
+		case len(r.Month) != 7 || r.Month[4] != '-':
+			it.fail("month", "field.month_format")
+		case r.Month > thisMonth:
+			it.fail("month", "output.month_future")
+		}
+		if r.ValueYuan < 0 {
+			it.fail("value", "field.range", 0, "∞")
+		}
+		if r.OrdersYuan != nil && *r.OrdersYuan < 0 {
+			it.fail("orders", "field.range", 0, "∞")
+		}
+		codes = append(codes, r.USCC)
+	}
+	type ent struct {
+		id      int64
+		grid    int64
+		deleted bool
+	}
+	ents := map[string]ent{}
+	rows, err := q.QueryContext(ctx, "SELECT id, uscc, grid_id, deleted_at IS NOT NULL FROM enterprises WHERE uscc IN ("+
+		paramList(1, len(codes))+")", codes...)
+	if err != nil {
+		return fmt.Errorf("store: import output lookup: %w", err)
+	}
+	for rows.Next() {
+		var e ent
+		var code string
+		if err := rows.Scan(&e.id, &code, &e.grid, &e.deleted); err != nil {
+			rows.Close()
+			return err
+		}
+		ents[code] = e
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	scope := map[int64]bool{}
+	for _, g := range im.actor.Scope.GridIDs {
+		scope[g] = true
+	}
+	var ids []any
+	for _, it := range items {
+		r := it.Row.(*OutputValueImportRow)
+		e, ok := ents[r.USCC]
+		if !ok || e.deleted || (!im.actor.Scope.All && !scope[e.grid]) {
+			it.fail("enterprise_id", "import.unknown_ref", r.USCC)
+			continue
+		}
+		im.ids[it] = e.id
+		ids = append(ids, e.id)
+	}
+	type key struct {
+		id    int64
+		month string
+	}
+	type val struct {
+		value  int64
+		orders *int64
+	}
+	stored := map[key]val{}
+	if len(ids) > 0 {
+		rows, err := q.QueryContext(ctx, "SELECT enterprise_id, month, value_yuan, orders_yuan FROM output_values WHERE enterprise_id IN ("+
+			paramList(1, len(ids))+")", ids...)
+		if err != nil {
+			return fmt.Errorf("store: import output lookup: %w", err)
+		}
+		for rows.Next() {
+			var k key
+			var v val
+			if err := rows.Scan(&k.id, &k.month, &v.value, &v.orders); err != nil {
+				rows.Close()
+				return err
+			}
+			stored[k] = v
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	for _, it := range items {
+		r := it.Row.(*OutputValueImportRow)
+		v, ok := stored[key{im.ids[it], r.Month}]
+		same := ok && v.value == r.ValueYuan && (v.orders == nil) == (r.OrdersYuan == nil) &&
+			(v.orders == nil || *v.orders == *r.OrdersYuan)
+		classify(it, im.mode, ok, same, "month")
+	}
+	return nil
+}
+
+func (im *outputImporter) apply(ctx context.Context, tx *Tx, items []*ImportItem) error {
+	var args []any
+	n := 0
+	flush := func() error {
+		if n == 0 {
+			return nil
+		}
+		var b strings.Builder
+		b.WriteString("INSERT INTO output_values (enterprise_id, month, value_yuan, orders_yuan, updated_at) VALUES ")
+		for i := range n {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, "($%d,$%d,$%d,$%d,$%d)", 5*i+1, 5*i+2, 5*i+3, 5*i+4, 5*i+5)
+		}
+		b.WriteString(` ON CONFLICT (enterprise_id, month) DO UPDATE SET value_yuan = excluded.value_yuan,
+			orders_yuan = excluded.orders_yuan, updated_at = excluded.updated_at`)
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("store: import output values: %w", err)
+		}
+		args, n = args[:0], 0
+		return nil
+	}
+	for _, it := range items {
+		if it.Status != ImportNew && it.Status != ImportChanged {
+			continue
+		}
+		r := it.Row.(*OutputValueImportRow)
+		var orders any
+		if r.OrdersYuan != nil {
+			orders = *r.OrdersYuan
+		}
+		args = append(args, im.ids[it], r.Month, r.ValueYuan, orders, tx.now)
+		if n++; n == outputRowsPerStmt {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
+}
