@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"redgrid/internal/auth"
 	"redgrid/internal/export"
@@ -162,12 +163,21 @@ func rfc5987(s string) string {
 // holdWriter holds the start of a download back until it is large enough
 // to be surely under way: an export that fails on its first page can still
 // answer with a proper error instead of a cut file.
+//
+// Once under way, each write pushes the server's write deadline a minute
+// ahead: a large file to a slow client may take longer than the server's
+// WriteTimeout as a whole, but never stalls for a minute.
 type holdWriter struct {
 	w         http.ResponseWriter
+	rc        *http.ResponseController
 	buf       []byte
 	committed bool
 	err       error
+	extended  time.Time // when the deadline was last pushed
 }
+
+// exportStall is how long a download may stall before it is cut.
+const exportStall = time.Minute
 
 const holdBytes = 64 << 10
 
@@ -176,6 +186,7 @@ func (h *holdWriter) Write(p []byte) (int, error) {
 		return 0, h.err
 	}
 	if h.committed {
+		h.extend()
 		n, err := h.w.Write(p)
 		h.err = err
 		return n, err
@@ -190,9 +201,21 @@ func (h *holdWriter) Write(p []byte) (int, error) {
 func (h *holdWriter) commit() {
 	h.committed = true
 	if len(h.buf) > 0 {
+		h.extend()
 		_, h.err = h.w.Write(h.buf)
 	}
 	h.buf = nil
+}
+
+// extend pushes the write deadline ahead, at most once a second.
+func (h *holdWriter) extend() {
+	if h.rc == nil {
+		return
+	}
+	if now := time.Now(); now.Sub(h.extended) >= time.Second {
+		h.extended = now
+		_ = h.rc.SetWriteDeadline(now.Add(exportStall)) // not every writer supports deadlines
+	}
 }
 
 // exportList streams a register's list as a download and audits it.
@@ -222,7 +245,7 @@ func (s *Server) exportList(w http.ResponseWriter, r *http.Request, register str
 		h.Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	}
 	h.Set("Cache-Control", "no-store")
-	hw := &holdWriter{w: w}
+	hw := &holdWriter{w: w, rc: http.NewResponseController(w)}
 	n, err := tabular.Write(hw, format, spec, rows, tabular.WriteOptions{Lang: lang, Encoding: enc})
 	if err != nil {
 		if !hw.committed {

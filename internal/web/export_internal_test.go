@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -33,7 +34,7 @@ func TestContentDisposition(t *testing.T) {
 // failure can still answer with an error page.
 func TestHoldWriter(t *testing.T) {
 	rec := httptest.NewRecorder()
-	h := &holdWriter{w: rec}
+	h := &holdWriter{w: rec, rc: http.NewResponseController(rec)} // a recorder has no deadlines: ignored
 	h.Write([]byte("small"))
 	if h.committed || rec.Body.Len() != 0 {
 		t.Fatal("committed too early")
