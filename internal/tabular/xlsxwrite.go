@@ -191,11 +191,35 @@ func (x *xlsxStream) cellStart(col, style int) {
 	x.buf = b
 }
 
+// maxCellChars is the most UTF-16 code units a cell holds; Excel
+// refuses a file with a longer one.
+const maxCellChars = 32767
+
+// clip cuts s to what a cell holds.
+func clip(s string) string {
+	if len(s) <= maxCellChars {
+		return s // UTF-8 is never shorter than its UTF-16 count
+	}
+	n := 0
+	for i, r := range s {
+		w := 1
+		if r >= 0x10000 {
+			w = 2
+		}
+		if n+w > maxCellChars {
+			return s[:i]
+		}
+		n += w
+	}
+	return s
+}
+
 // text writes an inline string cell.
 func (x *xlsxStream) text(col, style int, s string) {
 	if s == "" {
 		return
 	}
+	s = clip(s)
 	x.cellStart(col, style)
 	x.buf = append(x.buf, ` t="inlineStr"><is><t`...)
 	if s[0] == ' ' || s[len(s)-1] == ' ' || s[0] == '\n' || s[len(s)-1] == '\n' || s[0] == '\t' {

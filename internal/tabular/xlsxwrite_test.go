@@ -5,8 +5,10 @@ import (
 	"errors"
 	"io"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -25,6 +27,22 @@ func TestAppendXMLText(t *testing.T) {
 		if got := string(appendXMLText(nil, in)); got != want {
 			t.Errorf("appendXMLText(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestClip(t *testing.T) {
+	short := strings.Repeat("党", 100)
+	if clip(short) != short {
+		t.Fatal("short text clipped")
+	}
+	long := strings.Repeat("党", maxCellChars+10)
+	if got := clip(long); utf8.RuneCountInString(got) != maxCellChars {
+		t.Fatalf("clipped to %d", utf8.RuneCountInString(got))
+	}
+	// A character outside the BMP counts twice and is never split.
+	astral := strings.Repeat("a", maxCellChars-1) + "𠮷" + "b"
+	if got := clip(astral); got != strings.Repeat("a", maxCellChars-1) {
+		t.Fatalf("astral: %d runes", utf8.RuneCountInString(got))
 	}
 }
 
