@@ -55,7 +55,7 @@ func init() {
 		{"audit", "audit log tools: verify", runAudit},
 		{"key", "personal-data key: status, rotate, reencrypt", runKey},
 		{"import", "import a spreadsheet (xlsx or CSV) into a register, all rows or none", runImport},
-		{"export", "export a register to xlsx or CSV: enterprises, members", runExport},
+		{"export", "export a register to xlsx or CSV: grids, enterprises, organizations, members, surveys, transfers, audit", runExport},
 		{"config", "print the effective configuration (secrets masked)", runConfig},
 		{"version", "print the version", runVersion},
 	}

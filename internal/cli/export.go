@@ -1,26 +1,31 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"redgrid/internal/export"
 	"redgrid/internal/model"
 )
 
-// runExport writes a whole register to a spreadsheet file, as an
-// administrator sees it (personal data masked), and audits it.
+// runExport writes a whole register to a spreadsheet, as the system actor
+// sees it (personal data masked as in every list), and audits it. Without
+// --out the file goes to standard output.
 func runExport(ctx context.Context, env *Env, args []string) error {
 	cfg, err := loadConfig(env)
 	if err != nil {
 		return err
 	}
-	fs := flags(env, "export", "REGISTER [--format xlsx|csv|csv-gb18030] [--out FILE] [--db URL]   (REGISTER: enterprises or members)", &cfg)
+	names := strings.Join(export.Names(), ", ")
+	fs := flags(env, "export", "REGISTER [--format xlsx|csv|csv-gb18030] [--out FILE] [--db URL]\n\nREGISTER: "+names, &cfg)
 	format := fs.String("format", "xlsx", "xlsx, csv (UTF-8 with BOM) or csv-gb18030")
-	out := fs.String("out", "", "output file (default REGISTER-YYYYMMDD.xlsx|csv in the current directory)")
+	out := fs.String("out", "", "output file (default: standard output)")
 	var register string
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		register, args = args[0], args[1:]
@@ -29,30 +34,54 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if register == "" && fs.NArg() > 0 {
-		register = fs.Arg(0)
+		register, args = fs.Arg(0), fs.Args()[1:]
+		if err := parse(fs, args); err != nil {
+			return err
+		}
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("export takes one register; unexpected %q", fs.Arg(0))
 	}
 	if _, ok := export.Registers[register]; !ok {
-		return fmt.Errorf("name a register to export: enterprises or members (got %q)", register)
+		return fmt.Errorf("name a register to export: %s (got %q)", names, register)
 	}
-	_, _, ext, err := export.Format(*format)
-	if err != nil {
+	if _, _, _, err := export.Format(*format); err != nil {
 		return err
+	}
+	loc := cfg.Location
+	if loc == nil {
+		if loc, err = time.LoadLocation(cfg.TimeZone); err != nil {
+			return err
+		}
 	}
 	s, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	path := *out
-	if path == "" {
-		path = fmt.Sprintf("%s-%s.%s", register, s.Now().Format("20060102"), ext)
+	if *out == "" {
+		bw := bufio.NewWriterSize(env.Out, 256<<10)
+		n, err := export.Write(ctx, bw, s, model.System, register, *format, cfg.DefaultLocale, loc)
+		if ferr := bw.Flush(); err == nil {
+			err = ferr
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Err, "exported %d %s\n", n, register)
+		return nil
 	}
+	path := *out
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".export-*")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name()) // after a failure; a success renamed it
-	n, err := export.Write(ctx, tmp, s, model.System, register, *format, cfg.DefaultLocale)
+	bw := bufio.NewWriterSize(tmp, 256<<10)
+	n, err := export.Write(ctx, bw, s, model.System, register, *format, cfg.DefaultLocale, loc)
+	if ferr := bw.Flush(); err == nil {
+		err = ferr
+	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}

@@ -168,73 +168,10 @@ func colWidth(c *Column) float64 {
 	return 18
 }
 
-// WriteXLSX streams a spec's rows into one worksheet (excelize's stream
-// writer: memory stays flat however many rows).
+// WriteXLSX streams a spec's rows into one worksheet (xlsxwrite.go:
+// memory stays flat however many rows).
 func WriteXLSX(w io.Writer, spec *Spec, rows Rows, opts WriteOptions) (n int, err error) {
-	f := excelize.NewFile()
-	defer f.Close()
-	name := sheetName(opts.Sheet)
-	if opts.Sheet == "" {
-		name = sheetName(spec.Title.In(opts.Lang))
-	}
-	if err := f.SetSheetName("Sheet1", name); err != nil {
-		return 0, err
-	}
-	st, err := newStyles(f)
-	if err != nil {
-		return 0, err
-	}
-	sw, err := f.NewStreamWriter(name)
-	if err != nil {
-		return 0, err
-	}
-	for i := range spec.Columns {
-		if err := sw.SetColWidth(i+1, i+1, colWidth(&spec.Columns[i])); err != nil {
-			return 0, err
-		}
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return 0, err
-	}
-	head := make([]any, len(spec.Columns))
-	for i, c := range spec.Columns {
-		head[i] = excelize.Cell{StyleID: st.header, Value: c.Header.In(opts.Lang)}
-	}
-	if err := sw.SetRow("A1", head); err != nil {
-		return 0, err
-	}
-	cells := make([]any, len(spec.Columns))
-	for vals, rerr := range rows {
-		if rerr != nil {
-			return n, rerr
-		}
-		n++
-		for i := range spec.Columns {
-			c := &spec.Columns[i]
-			var v any
-			if i < len(vals) {
-				v = exportValue(c, vals[i], opts.Lang, true)
-			}
-			switch {
-			case v == nil:
-				cells[i] = nil
-			case c.Kind == KindDate:
-				cells[i] = excelize.Cell{StyleID: st.date, Value: v}
-			case c.Kind == KindCode:
-				cells[i] = excelize.Cell{StyleID: st.text, Value: v}
-			default:
-				cells[i] = v
-			}
-		}
-		cell, _ := excelize.CoordinatesToCellName(1, n+1)
-		if err := sw.SetRow(cell, cells); err != nil {
-			return n, err
-		}
-	}
-	if err := sw.Flush(); err != nil {
-		return n, err
-	}
-	return n, f.Write(w)
+	return writeXLSXStream(w, spec, rows, opts)
 }
 
 // csvWriter opens a CSV writer in the chosen encoding.

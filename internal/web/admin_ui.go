@@ -226,7 +226,8 @@ type auditPage struct {
 	Next    int64
 }
 
-func (s *Server) auditList(w http.ResponseWriter, r *http.Request) {
+// auditFilterFrom reads the audit browser's filter (shared with its export).
+func (s *Server) auditFilterFrom(r *http.Request) model.AuditFilter {
 	q := r.URL.Query()
 	loc := s.cfg.Location
 	f := model.AuditFilter{Action: strings.TrimSpace(q.Get("action")), Entity: q.Get("entity"), Limit: 50}
@@ -245,6 +246,11 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) {
 	if d, err := time.ParseInLocation("2006-01-02", q.Get("to"), loc); err == nil {
 		f.To = d.AddDate(0, 0, 1)
 	}
+	return f
+}
+
+func (s *Server) auditList(w http.ResponseWriter, r *http.Request) {
+	f := s.auditFilterFrom(r)
 	entries, err := s.store.ListAudit(r.Context(), f)
 	if err != nil {
 		s.fail(w, r, err)

@@ -140,6 +140,10 @@ func (s *Server) apiIndustries(w http.ResponseWriter, r *http.Request) {
 // ---- grids ----
 
 func (s *Server) apiGridList(w http.ResponseWriter, r *http.Request) {
+	if wantsFile(r) {
+		s.exportList(w, r, "grids")
+		return
+	}
 	grids, err := s.store.Grids(r.Context(), info(r).sess.actor)
 	if err != nil {
 		s.fail(w, r, err)
@@ -239,6 +243,10 @@ type enterpriseListResponse struct {
 }
 
 func (s *Server) apiEnterpriseList(w http.ResponseWriter, r *http.Request) {
+	if wantsFile(r) {
+		s.exportList(w, r, "enterprises")
+		return
+	}
 	ri := info(r)
 	q := r.URL.Query()
 	f, err := enterpriseFilterFrom(q)

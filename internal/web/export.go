@@ -1,26 +1,56 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
-	"redgrid/internal/export"
 	"strings"
+	"time"
 
 	"redgrid/internal/auth"
+	"redgrid/internal/export"
 	"redgrid/internal/model"
+	"redgrid/internal/store"
 	"redgrid/internal/tabular"
 )
 
 // Exports of the registers' lists: the list's own filter and the user's
-// scope, streamed page by page (keyset) into xlsx or CSV through
-// internal/tabular, personal data masked, and audited with the row count.
+// scope, streamed into xlsx or CSV through internal/tabular, personal data
+// masked as in the lists, and audited with the row count and the filter.
+// Every list page links to /{list}/export with its query string, and every
+// API list answers ?format=xlsx|csv|csv-gb18030 with the file instead of
+// JSON.
 
 func (s *Server) exportRoutes() {
-	s.handle("GET", "/enterprises/export", auth.PermEnterpriseRead, s.enterpriseExport)
-	s.handle("GET", "/members/export", auth.PermMemberRead, s.memberExport)
+	s.handle("GET", "/grids/export", auth.PermGridRead, s.exportHandler("grids"))
+	s.handle("GET", "/enterprises/export", auth.PermEnterpriseRead, s.exportHandler("enterprises"))
+	s.handle("GET", "/organizations/export", auth.PermOrgRead, s.exportHandler("organizations"))
+	s.handle("GET", "/members/export", auth.PermMemberRead, s.exportHandler("members"))
+	s.handle("GET", "/surveys/export", auth.PermSurveyRead, s.exportHandler("surveys"))
+	s.handle("GET", "/transfers/export", auth.PermTransferWrite, s.exportHandler("transfers"))
+	s.handle("GET", "/admin/audit/export", auth.PermAuditRead, s.exportHandler("audit"))
 	s.handle("GET", "/templates/{file}", auth.PermSelf, s.importTemplate)
 }
+
+// exportLists are the API lists that answer ?format= with a file, by
+// their apiDocs key, with the register they export.
+var exportLists = map[string]string{
+	"GET /api/v1/grids":         "grids",
+	"GET /api/v1/enterprises":   "enterprises",
+	"GET /api/v1/organizations": "organizations",
+	"GET /api/v1/members":       "members",
+	"GET /api/v1/surveys":       "surveys",
+	"GET /api/v1/transfers":     "transfers",
+}
+
+// exportHandler serves a register's export.
+func (s *Server) exportHandler(register string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { s.exportList(w, r, register) }
+}
+
+// wantsFile reports whether an API list is asked for a file (?format=).
+func wantsFile(r *http.Request) bool { return r.URL.Query().Has("format") }
 
 // exportFormat reads ?format= (xlsx by default, csv, or csv-gb18030).
 func exportFormat(q url.Values) (tabular.Format, string, string, error) {
@@ -33,16 +63,171 @@ func exportFormat(q url.Values) (tabular.Format, string, string, error) {
 	return f, enc, ext, nil
 }
 
-// contentDisposition names a download for every browser (RFC 6266): an
-// ASCII fallback and the UTF-8 name.
-func contentDisposition(asciiName, name string) string {
-	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, asciiName, url.PathEscape(name))
+// exportRows reads a register's list filter from the query, exactly as its
+// list page and API do, and returns the export's rows and the filter to
+// audit (without cursor and page size: an export has every page).
+func (s *Server) exportRows(r *http.Request, register string) (tabular.Rows, any, error) {
+	ri := info(r)
+	ctx, actor, q := r.Context(), ri.sess.actor, r.URL.Query()
+	switch register {
+	case "grids":
+		return export.Grids(ctx, s.store, actor), nil, nil
+	case "enterprises":
+		f, err := enterpriseFilterFrom(q)
+		if err == nil && f.Deleted && !auth.Can(ri.sess.user.Role, auth.PermEnterpriseAdmin) {
+			err = model.Errorf(model.EFORBIDDEN, "error.forbidden")
+		}
+		if err == nil && f.Sort != "" && !contains(store.EnterpriseSortKeys(), f.Sort) {
+			var v model.Validation
+			v.Add("sort", "field.choose")
+			err = v.Err()
+		}
+		f.Cursor, f.Limit = "", 0
+		return export.Enterprises(ctx, s.store, actor, f), f, err
+	case "organizations":
+		f, err := orgFilterFrom(q)
+		f.Cursor, f.Limit = "", 0
+		return export.Organizations(ctx, s.store, actor, f), f, err
+	case "members":
+		f, err := memberFilterFrom(q)
+		if err == nil {
+			err = s.knownOrg(ctx, f.OrgID)
+		}
+		f.Cursor, f.Limit = "", 0
+		return export.Members(ctx, s.store, actor, f), f, err
+	case "surveys":
+		f, err := surveyFilterFrom(q)
+		f.Cursor, f.Limit = "", 0
+		return export.Surveys(ctx, s.store, actor, f), f, err
+	case "transfers":
+		f, err := transferFilterFrom(q)
+		if err == nil {
+			err = s.knownOrg(ctx, f.OrgID)
+		}
+		f.Cursor, f.Limit = "", 0
+		return export.Transfers(ctx, s.store, actor, f), f, err
+	case "audit":
+		f := s.auditFilterFrom(r)
+		f.Before, f.Limit = 0, 0
+		return export.Audit(ctx, s.store, f, s.cfg.Location), f, nil
+	}
+	return nil, nil, model.Errorf(model.ENOTFOUND, "error.no_route")
 }
 
-// sendExport streams rows as a download and audits the export.
-func (s *Server) sendExport(w http.ResponseWriter, r *http.Request, spec *tabular.Spec, filter any, rows tabular.Rows) {
+// knownOrg answers an organization filter naming no organization as the
+// member and transfer lists do: a field error (one outside the scope
+// simply matches nothing, as in the lists).
+func (s *Server) knownOrg(ctx context.Context, id int64) error {
+	if id == 0 {
+		return nil
+	}
+	_, err := s.store.Organization(ctx, model.System, id)
+	if model.ErrorCode(err) == model.ENOTFOUND {
+		var v model.Validation
+		v.Add("org", "field.unknown")
+		return v.Err()
+	}
+	return err
+}
+
+// contentDisposition names a download for every browser (RFC 6266): an
+// ASCII fallback and the UTF-8 name (RFC 5987 encoding).
+func contentDisposition(asciiName, name string) string {
+	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, asciiFallback(asciiName), rfc5987(name))
+}
+
+// asciiFallback keeps printable ASCII other than the quote and backslash.
+func asciiFallback(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
+			return '_'
+		}
+		return r
+	}, s)
+}
+
+// rfc5987 percent-encodes everything but the attr-chars of RFC 5987.
+func rfc5987(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$&+-.^_`|~", c) >= 0 {
+			b.WriteByte(c)
+			continue
+		}
+		fmt.Fprintf(&b, "%%%02X", c)
+	}
+	return b.String()
+}
+
+// holdWriter holds the start of a download back until it is large enough
+// to be surely under way: an export that fails on its first page can still
+// answer with a proper error instead of a cut file.
+//
+// Once under way, each write pushes the server's write deadline a minute
+// ahead: a large file to a slow client may take longer than the server's
+// WriteTimeout as a whole, but never stalls for a minute.
+type holdWriter struct {
+	w         http.ResponseWriter
+	rc        *http.ResponseController
+	buf       []byte
+	committed bool
+	err       error
+	extended  time.Time // when the deadline was last pushed
+}
+
+// exportStall is how long a download may stall before it is cut.
+const exportStall = time.Minute
+
+const holdBytes = 64 << 10
+
+func (h *holdWriter) Write(p []byte) (int, error) {
+	if h.err != nil {
+		return 0, h.err
+	}
+	if h.committed {
+		h.extend()
+		n, err := h.w.Write(p)
+		h.err = err
+		return n, err
+	}
+	h.buf = append(h.buf, p...)
+	if len(h.buf) >= holdBytes {
+		h.commit()
+	}
+	return len(p), h.err
+}
+
+func (h *holdWriter) commit() {
+	h.committed = true
+	if len(h.buf) > 0 {
+		h.extend()
+		_, h.err = h.w.Write(h.buf)
+	}
+	h.buf = nil
+}
+
+// extend pushes the write deadline ahead, at most once a second.
+func (h *holdWriter) extend() {
+	if h.rc == nil {
+		return
+	}
+	if now := time.Now(); now.Sub(h.extended) >= time.Second {
+		h.extended = now
+		_ = h.rc.SetWriteDeadline(now.Add(exportStall)) // not every writer supports deadlines
+	}
+}
+
+// exportList streams a register's list as a download and audits it.
+func (s *Server) exportList(w http.ResponseWriter, r *http.Request, register string) {
 	ri := info(r)
+	spec := export.Registers[register]
 	format, enc, ext, err := exportFormat(r.URL.Query())
+	var rows tabular.Rows
+	var filter any
+	if err == nil {
+		rows, filter, err = s.exportRows(r, register)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -52,47 +237,39 @@ func (s *Server) sendExport(w http.ResponseWriter, r *http.Request, spec *tabula
 		lang = "en"
 	}
 	day := s.store.Now().In(s.cfg.Location).Format("20060102")
-	title := spec.Title.In(lang)
-	w.Header().Set("Content-Disposition", contentDisposition(spec.Name+"-"+day+"."+ext, title+"-"+day+"."+ext))
+	h := w.Header()
+	h.Set("Content-Disposition", contentDisposition(spec.Name+"-"+day+"."+ext, spec.Title.In(lang)+"-"+day+"."+ext))
 	if format == tabular.FormatCSV {
-		w.Header().Set("Content-Type", "text/csv; charset="+strings.TrimSuffix(strings.ToLower(enc), "-bom"))
+		h.Set("Content-Type", "text/csv; charset="+strings.TrimSuffix(strings.ToLower(enc), "-bom"))
 	} else {
-		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		h.Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	}
-	n, err := tabular.Write(w, format, spec, rows, tabular.WriteOptions{Lang: lang, Encoding: enc})
+	h.Set("Cache-Control", "no-store")
+	hw := &holdWriter{w: w, rc: http.NewResponseController(w)}
+	n, err := tabular.Write(hw, format, spec, rows, tabular.WriteOptions{Lang: lang, Encoding: enc})
 	if err != nil {
+		if !hw.committed {
+			h.Del("Content-Disposition")
+			h.Del("Content-Type")
+			h.Del("Cache-Control")
+			s.fail(w, r, err)
+			return
+		}
 		// Headers are gone; the log has it and the download is cut short.
-		s.log.Error("export", "register", spec.Name, "err", err, "rows", n)
+		s.log.Error("export", "request_id", ri.id, "register", register, "err", err, "rows", n)
 		return
 	}
-	if err := s.store.AuditExport(r.Context(), ri.sess.actor, spec.Name, format.String(), n, filter); err != nil {
-		s.log.Error("export audit", "register", spec.Name, "err", err)
-	}
-}
-
-func (s *Server) enterpriseExport(w http.ResponseWriter, r *http.Request) {
-	ri := info(r)
-	f, err := enterpriseFilterFrom(r.URL.Query())
-	if err == nil && f.Deleted && !auth.Can(ri.sess.user.Role, auth.PermEnterpriseAdmin) {
-		err = model.Errorf(model.EFORBIDDEN, "error.forbidden")
-	}
-	if err != nil {
-		s.fail(w, r, err)
+	if hw.commit(); hw.err != nil {
+		s.log.Error("export", "request_id", ri.id, "register", register, "err", hw.err, "rows", n)
 		return
 	}
-	rows := export.Enterprises(r.Context(), s.store, ri.sess.actor, f)
-	s.sendExport(w, r, tabular.Enterprises, f, rows)
-}
-
-func (s *Server) memberExport(w http.ResponseWriter, r *http.Request) {
-	ri := info(r)
-	f, err := memberFilterFrom(r.URL.Query())
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	name := r.URL.Query().Get("format")
+	if name == "" {
+		name = "xlsx"
 	}
-	rows := export.Members(r.Context(), s.store, ri.sess.actor, f)
-	s.sendExport(w, r, tabular.Members, f, rows)
+	if err := s.store.AuditExport(r.Context(), ri.sess.actor, register, name, n, filter); err != nil {
+		s.log.Error("export audit", "request_id", ri.id, "register", register, "err", err)
+	}
 }
 
 // templatePerms: who may download a register's import template (those who

@@ -100,6 +100,10 @@ type memberListResponse struct {
 }
 
 func (s *Server) apiMemberList(w http.ResponseWriter, r *http.Request) {
+	if wantsFile(r) {
+		s.exportList(w, r, "members")
+		return
+	}
 	q := r.URL.Query()
 	f, err := memberFilterFrom(q)
 	count := q.Get("total") == "1" || q.Get("total") == "true"

@@ -151,6 +151,14 @@ func openAPIDoc() map[string]any {
 		for _, q := range op.Query {
 			params = append(params, map[string]any{"name": q, "in": "query", "schema": tStr})
 		}
+		_, export := exportLists[key]
+		if export {
+			params = append(params, map[string]any{"name": "format", "in": "query",
+				"description": "Answer with the whole filtered list as a file instead of a JSON page: xlsx, csv (UTF-8 with BOM) " +
+					"or csv-gb18030. Same filter and scope as the list; cursor and limit are ignored; personal data masked; " +
+					"the export is audited. The file name comes in Content-Disposition (RFC 6266, filename* in UTF-8).",
+				"schema": map[string]any{"type": "string", "enum": []string{"xlsx", "csv", "csv-gb18030"}}})
+		}
 		if len(params) > 0 {
 			o["parameters"] = params
 		}
@@ -166,6 +174,20 @@ func openAPIDoc() map[string]any {
 		ok := map[string]any{"description": "success"}
 		if op.Response != "" {
 			ok["content"] = map[string]any{"application/json": map[string]any{"schema": ref(op.Response)}}
+		}
+		if export {
+			content, _ := ok["content"].(map[string]any)
+			if content == nil {
+				content = map[string]any{}
+			}
+			bin := map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}
+			content["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"] = bin
+			content["text/csv"] = bin
+			ok["content"] = content
+			if _, has := resp["422"]; !has {
+				resp["422"] = map[string]any{"description": "validation failed (an unknown format or filter value); fields name each problem",
+					"content": map[string]any{"application/json": map[string]any{"schema": ref("Error")}}}
+			}
 		}
 		resp[op.Status] = ok
 		o["responses"] = resp

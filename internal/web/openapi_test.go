@@ -50,3 +50,47 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 		t.Fatalf("only %d API routes found", len(registered))
 	}
 }
+
+// The API lists that stream files document ?format= and the file types,
+// and each of them really is a documented list.
+func TestOpenAPIDocumentsExports(t *testing.T) {
+	doc := openAPIDoc()
+	b, _ := json.Marshal(doc)
+	var parsed struct {
+		Paths map[string]map[string]struct {
+			Parameters []struct {
+				Name   string `json:"name"`
+				Schema struct {
+					Enum []string `json:"enum"`
+				} `json:"schema"`
+			} `json:"parameters"`
+			Responses map[string]struct {
+				Content map[string]any `json:"content"`
+			} `json:"responses"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(b, &parsed); err != nil {
+		t.Fatal(err)
+	}
+	if len(exportLists) != 6 {
+		t.Fatalf("export lists: %v", exportLists)
+	}
+	for key := range exportLists {
+		_, path, _ := strings.Cut(key, " ")
+		op, ok := parsed.Paths[path]["get"]
+		if !ok {
+			t.Fatalf("%s not documented", key)
+		}
+		found := false
+		for _, p := range op.Parameters {
+			if p.Name == "format" && strings.Join(p.Schema.Enum, ",") == "xlsx,csv,csv-gb18030" {
+				found = true
+			}
+		}
+		ok200 := op.Responses["200"].Content
+		if !found || ok200["text/csv"] == nil || ok200["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"] == nil ||
+			ok200["application/json"] == nil || op.Responses["422"].Content == nil {
+			t.Errorf("%s: format not documented: %+v", key, op)
+		}
+	}
+}

@@ -51,6 +51,10 @@ type orgListResponse struct {
 }
 
 func (s *Server) apiOrgList(w http.ResponseWriter, r *http.Request) {
+	if wantsFile(r) {
+		s.exportList(w, r, "organizations")
+		return
+	}
 	f, err := orgFilterFrom(r.URL.Query())
 	var resp orgListResponse
 	if err == nil {

@@ -281,6 +281,7 @@ func (v *View) ExportURL(path, format string) string {
 	}
 	q.Del("cursor")
 	q.Del("limit")
+	q.Del("before") // the audit log's keyset
 	q.Set("format", format)
 	return path + "?" + q.Encode()
 }

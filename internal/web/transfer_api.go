@@ -117,6 +117,10 @@ type transferListResponse struct {
 }
 
 func (s *Server) apiTransferList(w http.ResponseWriter, r *http.Request) {
+	if wantsFile(r) {
+		s.exportList(w, r, "transfers")
+		return
+	}
 	f, err := transferFilterFrom(r.URL.Query())
 	var resp transferListResponse
 	if err == nil {
@@ -200,6 +204,10 @@ type surveyListResponse struct {
 }
 
 func (s *Server) apiSurveyList(w http.ResponseWriter, r *http.Request) {
+	if wantsFile(r) {
+		s.exportList(w, r, "surveys")
+		return
+	}
 	f, err := surveyFilterFrom(r.URL.Query())
 	var resp surveyListResponse
 	if err == nil {
