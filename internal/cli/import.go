@@ -90,8 +90,15 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	if encoding == "auto" {
 		encoding = ""
 	}
+	next := 100_000
+	progress := func(done int) {
+		if done >= next {
+			fmt.Fprintf(env.Err, "%s: %d rows checked (%.1fs)\n", register, done, time.Since(start).Seconds())
+			next += 100_000
+		}
+	}
 	rep, err := imports.RunFile(ctx, s, model.System, file, st.Size(), path, imports.Options{Register: register, Mode: store.ImportMode(*mode),
-		Commit: !*dry, Limits: tabular.Options{MaxBytes: cfg.ImportMaxBytes, MaxRows: cfg.ImportMaxRows, Encoding: encoding}})
+		Commit: !*dry, Progress: progress, Limits: tabular.Options{MaxBytes: cfg.ImportMaxBytes, MaxRows: cfg.ImportMaxRows, Encoding: encoding}})
 	if err != nil && !imports.IsInvalid(err) {
 		if e, ok := model.AsError(err); ok {
 			return errors.New(t(e.Key, e.Args...))

@@ -292,7 +292,8 @@ func (im *enterpriseImporter) check(ctx context.Context, q queryer, items []*Imp
 	}
 	stored := map[string]model.Enterprise{}
 	if len(codes) > 0 {
-		rows, err := q.QueryContext(ctx, "SELECT "+entCols+entFrom+" WHERE e.uscc IN ("+im.s.paramList(1, len(codes))+")", codes...)
+		from := strings.Replace(entFrom, "enterprises e", "enterprises e"+im.s.indexedBy("enterprises_uscc"), 1)
+		rows, err := q.QueryContext(ctx, "SELECT "+entCols+from+" WHERE e.uscc IN ("+im.s.paramList(1, len(codes))+")", codes...)
 		if err != nil {
 			return fmt.Errorf("store: import lookup: %w", err)
 		}

@@ -55,7 +55,7 @@ func (im *outputImporter) check(ctx context.Context, q queryer, items []*ImportI
 		deleted bool
 	}
 	ents := map[string]ent{}
-	rows, err := q.QueryContext(ctx, "SELECT id, uscc, grid_id, deleted_at IS NOT NULL FROM enterprises WHERE uscc IN ("+
+	rows, err := q.QueryContext(ctx, "SELECT id, uscc, grid_id, deleted_at IS NOT NULL FROM enterprises"+im.s.indexedBy("enterprises_uscc")+" WHERE uscc IN ("+
 		im.s.paramList(1, len(codes))+")", codes...)
 	if err != nil {
 		return fmt.Errorf("store: import output lookup: %w", err)
@@ -98,7 +98,7 @@ func (im *outputImporter) check(ctx context.Context, q queryer, items []*ImportI
 	}
 	stored := map[key]val{}
 	if len(ids) > 0 {
-		rows, err := q.QueryContext(ctx, "SELECT enterprise_id, month, value_yuan, orders_yuan FROM output_values WHERE enterprise_id IN ("+
+		rows, err := q.QueryContext(ctx, "SELECT enterprise_id, month, value_yuan, orders_yuan FROM output_values"+im.s.indexedBy("sqlite_autoindex_output_values_1")+" WHERE enterprise_id IN ("+
 			im.s.paramList(1, len(ids))+")", ids...)
 		if err != nil {
 			return fmt.Errorf("store: import output lookup: %w", err)
