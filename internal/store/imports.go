@@ -256,10 +256,11 @@ func (s *Store) Import(ctx context.Context, actor *model.Actor, req ImportReques
 				return err
 			}
 		}
-		if s.dialect.name == "sqlite" {
-			// An import walks the credit-code index (and, into a filled
-			// register, the name, grid and bigram indexes) randomly: give
-			// the writer's page cache room while it runs.
+		if ei, ok := imp.(*enterpriseImporter); s.dialect.name == "sqlite" && !(ok && ei.deferred != nil) {
+			// An import into a filled register walks the name, grid and
+			// bigram indexes randomly: give the writer's page cache room
+			// while it runs. (A first load touches the credit-code index
+			// alone at random, which the usual cache holds.)
 			if _, err := tx.ExecContext(ctx, "PRAGMA cache_size = -"+strconv.Itoa(importCacheKiB)); err != nil {
 				return err
 			}
