@@ -189,6 +189,31 @@ func Grids(ctx context.Context, s *store.Store, actor *model.Actor) tabular.Rows
 	}
 }
 
+// OutputValues lists the monthly output values of the enterprises in the
+// actor's scope, in the columns of tabular.OutputValues (万元).
+func OutputValues(ctx context.Context, s *store.Store, actor *model.Actor) tabular.Rows {
+	return pages(func(cursor string) ([]store.OutputValue, string, error) {
+		return s.OutputValues(ctx, actor, cursor, pageSize)
+	}, nil, func(v store.OutputValue) []any {
+		var orders any
+		if v.OrdersYuan != nil {
+			orders = Wan(*v.OrdersYuan)
+		}
+		return []any{v.USCC, v.Month, Wan(v.ValueYuan), orders}
+	})
+}
+
+// Wan writes yuan as 万元 with up to four decimals (exact).
+func Wan(yuan int64) tabular.Decimal {
+	sign := ""
+	if yuan < 0 {
+		sign, yuan = "-", -yuan
+	}
+	s := fmt.Sprintf("%s%d.%04d", sign, yuan/10000, yuan%10000)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	return tabular.Decimal(s)
+}
+
 // Organizations lists the organizations matching f in the actor's scope,
 // in tree order, in the columns of tabular.Organizations.
 func Organizations(ctx context.Context, s *store.Store, actor *model.Actor, f store.OrgFilter) tabular.Rows {
@@ -282,7 +307,7 @@ var Registers = func() map[string]*tabular.Spec {
 
 // Names lists the exportable registers in a stable order.
 func Names() []string {
-	return []string{"grids", "enterprises", "organizations", "members", "surveys", "transfers", "audit"}
+	return []string{"grids", "enterprises", "output_values", "organizations", "members", "surveys", "transfers", "audit"}
 }
 
 // Format reads a format name: xlsx (default), csv (UTF-8 with BOM) or
@@ -317,6 +342,8 @@ func All(ctx context.Context, s *store.Store, actor *model.Actor, register strin
 		return Transfers(ctx, s, actor, model.TransferFilter{}), nil
 	case "audit":
 		return Audit(ctx, s, model.AuditFilter{}, loc), nil
+	case "output_values":
+		return OutputValues(ctx, s, actor), nil
 	}
 	return nil, fmt.Errorf("unknown register %q (%s)", register, strings.Join(Names(), ", "))
 }

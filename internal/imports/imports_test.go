@@ -1,12 +1,14 @@
 package imports_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"redgrid/internal/export"
 	"redgrid/internal/imports"
 	"redgrid/internal/model"
 	"redgrid/internal/store"
@@ -291,6 +293,18 @@ func TestOutputValueImport(t *testing.T) {
 	}
 	if err := s.R.QueryRowContext(bg, "SELECT value_yuan FROM output_values WHERE month = '2021-08'").Scan(&v); err != nil || v != 12_345_678 {
 		t.Fatalf("stored %d %v", v, err)
+	}
+	// The export writes the same figures in 万元, and reads back unchanged.
+	var buf bytes.Buffer
+	if n, err := export.Write(bg, &buf, s, model.System, "output_values", "csv", "zh-CN", time.UTC); err != nil || n != 2 {
+		t.Fatalf("export: %d %v", n, err)
+	}
+	if !strings.Contains(buf.String(), "2021-08,1234.5678,") || !strings.Contains(buf.String(), "2021-07,1000,120.5") {
+		t.Fatalf("export:\n%s", buf.String())
+	}
+	rep, err = imports.Run(bg, s, model.System, buf.Bytes(), "back.csv", imports.Options{Register: "output_values", Mode: store.ImportUpsert})
+	if err != nil || rep.Counts != (store.ImportCounts{Total: 2, Unchanged: 2}) {
+		t.Fatalf("read back: %v %+v %s", err, rep.Counts, errorsText(rep))
 	}
 }
 
