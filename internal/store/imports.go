@@ -256,6 +256,14 @@ func (s *Store) Import(ctx context.Context, actor *model.Actor, req ImportReques
 				return err
 			}
 		}
+		if s.dialect.name == "postgres" {
+			// The tables grow inside this transaction while the planner's
+			// statistics stay those of before: keep its lookups on the
+			// indexes (the counterpart of indexedBy on SQLite).
+			if _, err := tx.ExecContext(ctx, "SET LOCAL enable_seqscan = off"); err != nil {
+				return err
+			}
+		}
 		if ei, ok := imp.(*enterpriseImporter); s.dialect.name == "sqlite" && !(ok && ei.deferred != nil) {
 			// An import into a filled register walks the name, grid and
 			// bigram indexes randomly: give the writer's page cache room
