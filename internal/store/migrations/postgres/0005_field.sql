@@ -62,7 +62,8 @@ CREATE TABLE visits (
 );
 CREATE UNIQUE INDEX visits_idem ON visits (visitor_id, idem_key);
 CREATE INDEX visits_grid ON visits (grid_id, id);
-CREATE INDEX visits_enterprise ON visits (enterprise_id, id);
+CREATE INDEX visits_enterprise ON visits (enterprise_id, level, visited_at);
+CREATE INDEX visits_visitor ON visits (visitor_id, id);
 
 -- Corrections keep the visit as it was.
 CREATE TABLE visit_revisions (
