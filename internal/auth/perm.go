@@ -23,16 +23,22 @@ const (
 	PermTransferWrite   Perm = "transfer:write"
 	PermSurveyRead      Perm = "survey:read"
 	PermSurveyWrite     Perm = "survey:write"
-	PermSelf            Perm = "self" // any signed-in account
+	PermVisitRead       Perm = "visit:read"    // visits and coverage of one's grids
+	PermVisitWrite      Perm = "visit:write"   // log and correct visits
+	PermProblemRead     Perm = "problem:read"  // problems in scope; the steps of one's side
+	PermProblemWrite    Perm = "problem:write" // register problems
+	PermSelf            Perm = "self"          // any signed-in account
 )
 
 // rolePerms grants permissions per role. Admins hold every permission.
 var rolePerms = map[model.Role][]Perm{
-	model.RoleDepartment: {PermEnterpriseRead, PermGridRead},
+	model.RoleDepartment: {PermEnterpriseRead, PermGridRead, PermProblemRead},
 	model.RoleGridHead: {PermEnterpriseRead, PermEnterpriseWrite, PermGridRead,
-		PermOrgRead, PermMemberRead, PermSurveyRead, PermSurveyWrite},
+		PermOrgRead, PermMemberRead, PermSurveyRead, PermSurveyWrite,
+		PermVisitRead, PermVisitWrite, PermProblemRead, PermProblemWrite},
 	model.RoleGridWorker: {PermEnterpriseRead, PermEnterpriseWrite, PermGridRead,
-		PermOrgRead, PermMemberRead, PermSurveyRead, PermSurveyWrite},
+		PermOrgRead, PermMemberRead, PermSurveyRead, PermSurveyWrite,
+		PermVisitRead, PermVisitWrite, PermProblemRead, PermProblemWrite},
 	model.RoleOrgSecretary: {PermEnterpriseRead, PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite,
 		PermTransferWrite, PermSurveyRead, PermSurveyWrite},
 	model.RoleMember: {},

@@ -202,9 +202,15 @@ func (v *View) Menu() []MenuGroup {
 		MenuItem{"transfers", "menu.transfers", "/transfers", string(auth.PermTransferWrite)},
 		MenuItem{"surveys", "menu.surveys", "/surveys", string(auth.PermSurveyRead)},
 		MenuItem{"candidates", "menu.candidates", "/party/candidates", string(auth.PermOrgRead)})
+	add("menu.field",
+		MenuItem{"visits", "menu.visits", "/visits", string(auth.PermVisitRead)},
+		MenuItem{"problems", "menu.problems", "/problems", string(auth.PermProblemRead)},
+		MenuItem{"coverage", "menu.coverage", "/coverage", string(auth.PermVisitRead)},
+		MenuItem{"problem_stats", "menu.problem_stats", "/problems/stats", string(auth.PermProblemRead)})
 	add("menu.system",
 		MenuItem{"users", "menu.users", "/admin/users", string(auth.PermUserAdmin)},
 		MenuItem{"industries", "menu.industries", "/admin/industries", string(auth.PermDictWrite)},
+		MenuItem{"calendar", "menu.calendar", "/admin/calendar", string(auth.PermDictWrite)},
 		MenuItem{"audit", "menu.audit", "/admin/audit", string(auth.PermAuditRead)})
 	return out
 }

@@ -140,6 +140,7 @@ func (s *Server) registerRoutes() {
 	s.memberRoutes()
 	s.transferRoutes()
 	s.exportRoutes()
+	s.fieldRoutes()
 
 	// Anything else is a friendly 404 (JSON under /api/).
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
