@@ -22,6 +22,8 @@ type Options struct {
 	Seed        uint64 // the same seed gives the same data
 	Orgs        int    // party organizations (0: none)
 	Members     int    // party members, spread over the branches
+	Visits      int    // visits (0: none)
+	Problems    int    // enterprise problems (0: none)
 }
 
 // Defaults.
@@ -108,6 +110,11 @@ func Run(ctx context.Context, s *store.Store, opt Options, log io.Writer) error 
 	}
 	if opt.Orgs > 0 || opt.Members > 0 {
 		if err := runParty(ctx, s, opt, log); err != nil {
+			return err
+		}
+	}
+	if opt.Visits > 0 || opt.Problems > 0 {
+		if err := runField(ctx, s, opt, log); err != nil {
 			return err
 		}
 	}
