@@ -149,24 +149,35 @@ func (s *Store) GridCoverage(ctx context.Context, actor *model.Actor, gridID int
 	if err != nil {
 		return cov, err
 	}
-	// One pass over the enterprises: for each, whether it was visited at
-	// each level in that level's period (an index probe per level).
+	// One pass over the enterprises: for each, its last visit at each
+	// level (enterprise_visit_last), and whether it was visited in that
+	// level's period: for a period still running, the last visit says so;
+	// for a past one, an index probe into visits.
 	var args []any
 	where := "e.deleted_at IS NULL AND e.status = 'operating'"
 	if grids != nil {
 		where += " AND e.grid_id " + inList(grids, &args)
 	}
 	sel := "SELECT e.id, e.name, e.above_scale, COALESCE(g.name, '')"
-	for _, r := range rs {
+	from := " FROM enterprises e LEFT JOIN grids g ON g.id = e.grid_id"
+	now := s.now()
+	for i, r := range rs {
 		st, en, label := PeriodOf(r.Period, ref)
 		cov.Levels = append(cov.Levels, CoverageLevel{VisitRule: r, PeriodLabel: label, Start: st, End: en})
-		args = append(args, r.Level, st, en)
-		sel += fmt.Sprintf(`, EXISTS (SELECT 1 FROM visits v WHERE v.enterprise_id = e.id AND v.level = $%d
-			AND v.visited_at >= $%d AND v.visited_at < $%d)`, len(args)-2, len(args)-1, len(args))
-		sel += fmt.Sprintf(", (SELECT l.last_at FROM enterprise_visit_last l WHERE l.enterprise_id = e.id AND l.level = '%s')", r.Level)
+		l := fmt.Sprintf("l%d", i)
+		args = append(args, r.Level)
+		from += fmt.Sprintf(" LEFT JOIN enterprise_visit_last %[1]s ON %[1]s.enterprise_id = e.id AND %[1]s.level = $%[2]d", l, len(args))
+		if en.After(now) {
+			args = append(args, st)
+			sel += fmt.Sprintf(", CASE WHEN %s.last_at >= $%d THEN 1 ELSE 0 END", l, len(args))
+		} else {
+			args = append(args, r.Level, st, en)
+			sel += fmt.Sprintf(`, CASE WHEN EXISTS (SELECT 1 FROM visits v WHERE v.enterprise_id = e.id AND v.level = $%d
+				AND v.visited_at >= $%d AND v.visited_at < $%d) THEN 1 ELSE 0 END`, len(args)-2, len(args)-1, len(args))
+		}
+		sel += ", " + l + ".last_at"
 	}
-	rows, err := s.R.QueryContext(ctx, sel+" FROM enterprises e LEFT JOIN grids g ON g.id = e.grid_id WHERE "+where+
-		" ORDER BY e.sort_key, e.id", args...)
+	rows, err := s.R.QueryContext(ctx, sel+from+" WHERE "+where+" ORDER BY e.sort_key, e.id", args...)
 	if err != nil {
 		return cov, fmt.Errorf("store: coverage: %w", err)
 	}
@@ -255,20 +266,10 @@ func (n nullTime) ptr() *time.Time {
 	return &t
 }
 
-// DueVisits lists the enterprises the actor still has to visit at their
-// own level in the current period, least recently visited first.
-func (s *Store) DueVisits(ctx context.Context, actor *model.Actor) (level string, due []CoverageEnterprise, err error) {
-	level, err = s.VisitLevelOf(ctx, s.R, actor.UserID)
-	if err != nil || level == "" {
-		return level, nil, err
-	}
-	cov, err := s.GridCoverage(ctx, actor, 0, s.now())
-	if err != nil {
-		if model.ErrorCode(err) == model.ENOTFOUND {
-			return level, nil, nil
-		}
-		return level, nil, err
-	}
+// DueIn picks from a coverage the enterprises still to visit at a level,
+// least recently visited first.
+func DueIn(cov Coverage, level string) []CoverageEnterprise {
+	var due []CoverageEnterprise
 	for _, ce := range cov.Overdue {
 		if slices.Contains(ce.Missing, level) {
 			due = append(due, ce)
@@ -286,5 +287,22 @@ func (s *Store) DueVisits(ctx context.Context, actor *model.Actor) (level string
 		}
 		return la.Compare(*lb)
 	})
-	return level, due, nil
+	return due
+}
+
+// DueVisits lists the enterprises the actor still has to visit at their
+// own level in the current period, least recently visited first.
+func (s *Store) DueVisits(ctx context.Context, actor *model.Actor) (level string, due []CoverageEnterprise, err error) {
+	level, err = s.VisitLevelOf(ctx, s.R, actor.UserID)
+	if err != nil || level == "" {
+		return level, nil, err
+	}
+	cov, err := s.GridCoverage(ctx, actor, 0, s.now())
+	if err != nil {
+		if model.ErrorCode(err) == model.ENOTFOUND {
+			return level, nil, nil
+		}
+		return level, nil, err
+	}
+	return level, DueIn(cov, level), nil
 }

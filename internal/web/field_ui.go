@@ -522,7 +522,14 @@ func (s *Server) coveragePage(w http.ResponseWriter, r *http.Request) {
 		p.C, err = s.store.GridCoverage(r.Context(), actor, grid, ref)
 	}
 	if err == nil && r.URL.Query().Get("period") == "" {
-		p.Level, p.Due, err = s.store.DueVisits(r.Context(), actor)
+		if grid == 0 {
+			// The coverage of the actor's own scope already holds the due list.
+			if p.Level, err = s.store.VisitLevelOf(r.Context(), s.store.R, actor.UserID); err == nil && p.Level != "" {
+				p.Due = store.DueIn(p.C, p.Level)
+			}
+		} else {
+			p.Level, p.Due, err = s.store.DueVisits(r.Context(), actor)
+		}
 	}
 	if err != nil {
 		s.failForm(w, r, err, func(status int, form *Form) {
