@@ -11,7 +11,7 @@ import (
 
 // Bulk loading of field work, for the demo zone's year of visits and the
 // benchmark generator: multi-row INSERTs in large transactions, each with
-// one audit entry ("field.bulk_load"), the problems' timelines derived
+// one audit entry ("fieldwork.bulk_load"), the problems' timelines derived
 // from their states, and the last-visit table rebuilt at the end. Rows are
 // expected valid (generated); scope is not applied.
 
@@ -131,7 +131,7 @@ func (s *Store) BulkLoadField(ctx context.Context, nv int, visit func(i int) Bul
 			if err := multiInsert(ctx, tx, "visits", bulkVisitCols, rows); err != nil {
 				return err
 			}
-			return tx.Audit(ctx, model.System, Change{Action: "field.bulk_load", Entity: "visit",
+			return tx.Audit(ctx, model.System, Change{Action: "fieldwork.bulk_load", Entity: "visit",
 				After: map[string]int{"visits": hi - lo, "from": lo}})
 		})
 		if err != nil {
@@ -221,7 +221,7 @@ func (s *Store) BulkLoadField(ctx context.Context, nv int, visit func(i int) Bul
 			if err := multiInsert(ctx, tx, "problem_events", bulkEventCols, evs); err != nil {
 				return err
 			}
-			return tx.Audit(ctx, model.System, Change{Action: "field.bulk_load", Entity: "problem",
+			return tx.Audit(ctx, model.System, Change{Action: "fieldwork.bulk_load", Entity: "problem",
 				After: map[string]int64{"problems": int64(len(ps)), "first_id": ids[0]}})
 		})
 		if err != nil {
