@@ -280,3 +280,37 @@ func TestVisitFormWithPhotoAndProblem(t *testing.T) {
 	e.login("anjian").get("/problems", 200)
 	e.login("admin").get("/admin/calendar?year=2026", 200)
 }
+
+func TestFieldDictionaries(t *testing.T) {
+	e := newEnv(t)
+	admin := e.login("admin")
+	page := admin.get("/admin/field", 200)
+	if !strings.Contains(page, "安全隐患") || !strings.Contains(page, "党建指导") || !strings.Contains(page, `id="save-rule-grid_worker"`) {
+		t.Fatalf("dictionary page: %s", trim(page))
+	}
+	env2, _ := e.s.DepartmentByCode(bg, "environment")
+	if st, body := admin.postBody("/admin/field/categories", url.Values{"code": {"noise"}, "name": {"噪声扰民"}, "department_id": {strconv.FormatInt(env2.ID, 10)},
+		"deadline_days": {"7"}, "position": {"70"}, "active": {"1"}}); st != http.StatusSeeOther {
+		t.Fatalf("new category: %d %s", st, trim(body))
+	}
+	if st, _ := admin.postBody("/admin/field/categories", url.Values{"code": {"bad"}, "name": {"x"}, "department_id": {"1"}, "deadline_days": {"0"}}); st != http.StatusUnprocessableEntity {
+		t.Fatalf("deadline 0 accepted: %d", st)
+	}
+	if st, _ := admin.postBody("/admin/field/topics", url.Values{"code": {"finance"}, "name": {"融资服务"}, "active": {"1"}}); st != http.StatusSeeOther {
+		t.Fatalf("new topic: %d", st)
+	}
+	if st, _ := admin.postBody("/admin/field/rules", url.Values{"level": {"grid_worker"}, "period": {"quarter"}, "scope": {"all"}}); st != http.StatusSeeOther {
+		t.Fatalf("rule: %d", st)
+	}
+	rs, _ := e.s.VisitRules(bg)
+	if rs[2].Level != model.LevelGridWorker || rs[2].Period != "quarter" {
+		t.Fatalf("rules %+v", rs)
+	}
+	if c := category(t, e, "noise"); c.DeadlineDays != 7 || c.DepartmentID != env2.ID {
+		t.Fatalf("category %+v", c)
+	}
+	// Not for grid staff.
+	if st, _ := e.login("worker").postBody("/admin/field/rules", url.Values{"level": {"grid_worker"}, "period": {"year"}, "scope": {"all"}}); st != http.StatusForbidden {
+		t.Fatalf("worker edits rules: %d", st)
+	}
+}

@@ -38,6 +38,10 @@ func (s *Server) fieldRoutes() {
 	s.handle("GET", "/coverage", auth.PermVisitRead, s.coveragePage)
 	s.handle("GET", "/admin/calendar", auth.PermDictWrite, s.calendarPage)
 	s.handle("POST", "/admin/calendar", auth.PermDictWrite, s.calendarSave)
+	s.handle("GET", "/admin/field", auth.PermDictWrite, s.fieldAdminPage)
+	s.handle("POST", "/admin/field/topics", auth.PermDictWrite, s.topicSave)
+	s.handle("POST", "/admin/field/categories", auth.PermDictWrite, s.categorySave)
+	s.handle("POST", "/admin/field/rules", auth.PermDictWrite, s.visitRuleSave)
 	s.fieldAPIRoutes()
 }
 
@@ -616,4 +620,80 @@ func init() {
 		}
 		return *p
 	}
+}
+
+// ---- field dictionaries (administrators) ----
+
+type fieldAdminPage struct {
+	Topics      []model.Topic
+	Categories  []model.Category
+	Departments []model.Department
+	Rules       []model.VisitRule
+	Periods     []string
+	Scopes      []string
+}
+
+func (s *Server) fieldAdminPage(w http.ResponseWriter, r *http.Request) {
+	s.renderFieldAdmin(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) renderFieldAdmin(w http.ResponseWriter, r *http.Request, status int, form *Form) {
+	p := fieldAdminPage{Periods: model.VisitPeriods, Scopes: model.VisitScopes}
+	var err error
+	if p.Topics, err = s.store.Topics(r.Context()); err == nil {
+		if p.Categories, err = s.store.Categories(r.Context()); err == nil {
+			if p.Departments, err = s.store.Departments(r.Context()); err == nil {
+				p.Rules, err = s.store.VisitRules(r.Context())
+			}
+		}
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := s.view(r, "field_admin")
+	v.Title = v.T("fieldadmin.title")
+	v.Crumbs = []Crumb{{Label: v.T("menu.system")}, {Label: v.Title}}
+	v.Form = form
+	s.renderStatus(w, r, status, "field_admin", v, p)
+}
+
+func (s *Server) fieldAdminSaved(w http.ResponseWriter, r *http.Request, err error) {
+	if err == nil {
+		s.redirect(w, r, "/admin/field", "flash.saved")
+		return
+	}
+	form, ok := s.formFromError(r, err)
+	if !ok {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderFieldAdmin(w, r, statusOf(err), form)
+}
+
+func (s *Server) topicSave(w http.ResponseWriter, r *http.Request) {
+	f := r.PostForm
+	id, _ := strconv.ParseInt(f.Get("id"), 10, 64)
+	pos, _ := strconv.Atoi(f.Get("position"))
+	_, err := s.store.SaveTopic(r.Context(), info(r).sess.actor, model.Topic{ID: id, Code: f.Get("code"), Name: f.Get("name"),
+		NameEn: f.Get("name_en"), Position: pos, Active: f.Get("active") == "1"})
+	s.fieldAdminSaved(w, r, err)
+}
+
+func (s *Server) categorySave(w http.ResponseWriter, r *http.Request) {
+	f := r.PostForm
+	id, _ := strconv.ParseInt(f.Get("id"), 10, 64)
+	pos, _ := strconv.Atoi(f.Get("position"))
+	days, _ := strconv.Atoi(f.Get("deadline_days"))
+	dept, _ := strconv.ParseInt(f.Get("department_id"), 10, 64)
+	_, err := s.store.SaveCategory(r.Context(), info(r).sess.actor, model.Category{ID: id, Code: f.Get("code"), Name: f.Get("name"),
+		NameEn: f.Get("name_en"), DepartmentID: dept, DeadlineDays: days, Position: pos, Active: f.Get("active") == "1"})
+	s.fieldAdminSaved(w, r, err)
+}
+
+func (s *Server) visitRuleSave(w http.ResponseWriter, r *http.Request) {
+	f := r.PostForm
+	err := s.store.SaveVisitRule(r.Context(), info(r).sess.actor, model.VisitRule{Level: f.Get("level"), Period: f.Get("period"),
+		Scope: f.Get("scope")})
+	s.fieldAdminSaved(w, r, err)
 }

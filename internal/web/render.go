@@ -211,6 +211,7 @@ func (v *View) Menu() []MenuGroup {
 		MenuItem{"users", "menu.users", "/admin/users", string(auth.PermUserAdmin)},
 		MenuItem{"industries", "menu.industries", "/admin/industries", string(auth.PermDictWrite)},
 		MenuItem{"calendar", "menu.calendar", "/admin/calendar", string(auth.PermDictWrite)},
+		MenuItem{"field_admin", "menu.field_admin", "/admin/field", string(auth.PermDictWrite)},
 		MenuItem{"audit", "menu.audit", "/admin/audit", string(auth.PermAuditRead)})
 	return out
 }
