@@ -152,7 +152,7 @@ func TestVisitProblemLoopOnPhone(t *testing.T) {
 	if got := w.text("#problem-state"); got != "已重开" {
 		w.fatalf("after 不满意: %q", got)
 	}
-	if tl := w.text("#timeline"); !strings.Contains(tl, "满意度回访") || !strings.Contains(tl, "已办结 → 已重开") {
+	if tl := w.text("#timeline"); !strings.Contains(tl, "满意度回访") || !strings.Contains(tl, "已办结 → 已重开") || !strings.Contains(tl, "不满意 通道仍有少量堆放") {
 		w.fatalf("timeline: %s", tl)
 	}
 	if !w.visible("#step-dispatch") {

@@ -614,6 +614,21 @@ func init() {
 func init() {
 	funcs["problemActions"] = func() []string { return store.ProblemActions }
 	funcs["satisfactions"] = func() []string { return model.Satisfactions }
+	// A satisfaction event's note is the answer's code, then the comment.
+	funcs["satCode"] = func(note string) string {
+		code, _, _ := strings.Cut(note, " ")
+		if contains(model.Satisfactions, code) {
+			return code
+		}
+		return ""
+	}
+	funcs["satRest"] = func(note string) string {
+		code, rest, _ := strings.Cut(note, " ")
+		if contains(model.Satisfactions, code) {
+			return rest
+		}
+		return note
+	}
 	funcs["deref0"] = func(p *int) int {
 		if p == nil {
 			return 0
