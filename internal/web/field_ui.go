@@ -507,12 +507,17 @@ func (s *Server) problemStats(w http.ResponseWriter, r *http.Request) {
 // ---- coverage ----
 
 type coveragePage struct {
-	C      store.Coverage
-	Grids  []model.Grid
-	Period string
-	Level  string
-	Due    []store.CoverageEnterprise
+	C       store.Coverage
+	Grids   []model.Grid
+	Period  string
+	Level   string
+	Due     []store.CoverageEnterprise
+	DueMore int // due enterprises beyond the ones listed
+	Shown   int
 }
+
+// coveragePageRows bounds each list on the page; the API has the rest.
+const coveragePageRows = 100
 
 func (s *Server) coveragePage(w http.ResponseWriter, r *http.Request) {
 	v := s.view(r, "coverage")
@@ -526,7 +531,7 @@ func (s *Server) coveragePage(w http.ResponseWriter, r *http.Request) {
 		p.C, err = s.store.GridCoverage(r.Context(), actor, grid, ref)
 	}
 	if err == nil && r.URL.Query().Get("period") == "" {
-		if grid == 0 {
+		if own := actor.Scope.GridIDs; grid == 0 || (len(own) == 1 && own[0] == grid) {
 			// The coverage of the actor's own scope already holds the due list.
 			if p.Level, err = s.store.VisitLevelOf(r.Context(), s.store.R, actor.UserID); err == nil && p.Level != "" {
 				p.Due = store.DueIn(p.C, p.Level)
@@ -542,6 +547,13 @@ func (s *Server) coveragePage(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
+	if len(p.Due) > coveragePageRows {
+		p.DueMore, p.Due = len(p.Due)-coveragePageRows, p.Due[:coveragePageRows]
+	}
+	if len(p.C.Overdue) > coveragePageRows {
+		p.C.Overdue, p.C.Capped = p.C.Overdue[:coveragePageRows], true
+	}
+	p.Shown = coveragePageRows
 	s.render(w, r, "coverage", v, p)
 }
 

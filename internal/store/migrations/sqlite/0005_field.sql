@@ -134,6 +134,7 @@ CREATE INDEX problems_department ON problems (department_id, is_open, id);
 CREATE INDEX problems_enterprise ON problems (enterprise_id, id);
 CREATE INDEX problems_visit ON problems (visit_id);
 CREATE INDEX problems_due ON problems (is_open, due_on);
+CREATE INDEX problems_open ON problems (is_open, id);
 CREATE INDEX problems_category ON problems (category_id, is_open);
 
 -- Every event of a problem, in order: its timeline.
