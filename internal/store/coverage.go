@@ -161,21 +161,22 @@ func (s *Store) GridCoverage(ctx context.Context, actor *model.Actor, gridID int
 	sel := "SELECT e.id, e.name, e.above_scale, COALESCE(g.name, '')"
 	from := " FROM enterprises e LEFT JOIN grids g ON g.id = e.grid_id"
 	now := s.now()
+	current := make([]bool, len(rs)) // the level's period is still running
 	for i, r := range rs {
 		st, en, label := PeriodOf(r.Period, ref)
 		cov.Levels = append(cov.Levels, CoverageLevel{VisitRule: r, PeriodLabel: label, Start: st, End: en})
-		l := fmt.Sprintf("l%d", i)
+		current[i] = en.After(now)
 		args = append(args, r.Level)
-		from += fmt.Sprintf(" LEFT JOIN enterprise_visit_last %[1]s ON %[1]s.enterprise_id = e.id AND %[1]s.level = $%[2]d", l, len(args))
-		if en.After(now) {
-			args = append(args, st)
-			sel += fmt.Sprintf(", CASE WHEN %s.last_at >= $%d THEN 1 ELSE 0 END", l, len(args))
+		// A correlated lookup by primary key: both planners probe it per
+		// enterprise instead of joining the whole table.
+		sel += fmt.Sprintf(", (SELECT l.last_at FROM enterprise_visit_last l WHERE l.enterprise_id = e.id AND l.level = $%d)", len(args))
+		if current[i] {
+			sel += ", 0"
 		} else {
 			args = append(args, r.Level, st, en)
 			sel += fmt.Sprintf(`, CASE WHEN EXISTS (SELECT 1 FROM visits v WHERE v.enterprise_id = e.id AND v.level = $%d
 				AND v.visited_at >= $%d AND v.visited_at < $%d) THEN 1 ELSE 0 END`, len(args)-2, len(args)-1, len(args))
 		}
-		sel += ", " + l + ".last_at"
 	}
 	rows, err := s.R.QueryContext(ctx, sel+from+" WHERE "+where+" ORDER BY e.sort_key, e.id", args...)
 	if err != nil {
@@ -188,7 +189,7 @@ func (s *Store) GridCoverage(ctx context.Context, actor *model.Actor, gridID int
 		last := make([]nullTime, len(rs))
 		dest := []any{&ce.ID, &ce.Name, &ce.AboveScale, &ce.GridName}
 		for i := range rs {
-			dest = append(dest, &visited[i], &last[i])
+			dest = append(dest, &last[i], &visited[i])
 		}
 		if err := rows.Scan(dest...); err != nil {
 			return cov, err
@@ -196,6 +197,9 @@ func (s *Store) GridCoverage(ctx context.Context, actor *model.Actor, gridID int
 		ce.LastVisit = map[string]*time.Time{}
 		for i, r := range rs {
 			ce.LastVisit[r.Level] = last[i].ptr()
+			if current[i] {
+				visited[i] = last[i].ok && !last[i].t.Before(cov.Levels[i].Start)
+			}
 			if r.Scope == "above_scale" && !ce.AboveScale {
 				continue
 			}
