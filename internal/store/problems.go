@@ -401,6 +401,7 @@ func (s *Store) ActOnProblem(ctx context.Context, actor *model.Actor, id int64, 
 			set["reopen_count"] = p.ReopenCount + 1
 			set["resolution"] = ""
 			set["satisfaction"] = ""
+			clearResolution(set)
 		case PActDuplicate:
 			if in.DuplicateOf == 0 || in.DuplicateOf == p.ID {
 				v.Add("duplicate_of", "field.unknown")
@@ -423,6 +424,7 @@ func (s *Store) ActOnProblem(ctx context.Context, actor *model.Actor, id int64, 
 				set["state"] = next
 				set["reopen_count"] = p.ReopenCount + 1
 				set["reason"] = in.Note
+				clearResolution(set)
 			}
 		case PActRecategorize:
 			cat, err := category(ctx, tx, in.CategoryID)
@@ -496,6 +498,13 @@ func (s *Store) ActOnProblem(ctx context.Context, actor *model.Actor, id int64, 
 		return model.Problem{}, err
 	}
 	return s.Problem(ctx, model.System, id)
+}
+
+// clearResolution forgets the handling figures of a reopened problem: it
+// counts as resolved again only when it is resolved again (the timeline
+// keeps the earlier resolution).
+func clearResolution(set map[string]any) {
+	set["resolved_at"], set["handling_days"], set["on_time"] = nil, nil, nil
 }
 
 // ProblemEvents returns the timeline of a problem the actor sees.

@@ -122,8 +122,11 @@ func TestProblemLifecycle(t *testing.T) {
 	}
 	// 不满意 reopens; it goes back to the same department with a new deadline.
 	p = z.act(t, z.worker, p, store.ProblemActionInput{Action: store.PActSatisfaction, Satisfaction: "unsatisfied", Note: "通道仍堆放货物"})
-	if p.State != model.PReopened || p.ReopenCount != 1 || p.Satisfaction != "unsatisfied" {
-		t.Fatalf("unsatisfied: %s %d %q", p.State, p.ReopenCount, p.Satisfaction)
+	if p.State != model.PReopened || p.ReopenCount != 1 || p.Satisfaction != "unsatisfied" || p.ResolvedAt != nil || p.OnTime != nil {
+		t.Fatalf("unsatisfied: %s %d %q resolved %v", p.State, p.ReopenCount, p.Satisfaction, p.ResolvedAt)
+	}
+	if st, _ := z.s.ProblemStatistics(bg, z.admin, time.Time{}); st.Resolved != 0 || st.Open != 1 {
+		t.Fatalf("a reopened problem counts as resolved: %+v", st)
 	}
 	p = z.act(t, z.worker, p, store.ProblemActionInput{Action: store.PActDispatch})
 	if p.DueOn.Format("2006-01-02") != "2025-10-17" { // Sat 11 Oct + 5: Mon 13 – Fri 17 Oct
