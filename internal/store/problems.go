@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"redgrid/internal/model"
+	"redgrid/internal/rules"
 )
 
 // 涉企问题: enterprise problems, routed by their category to a department
@@ -217,11 +218,11 @@ func actorName(a *model.Actor) string {
 
 // CreateProblem registers a problem on an enterprise the actor may write.
 // A repeated idempotency key returns the problem it created first.
-func (s *Store) CreateProblem(ctx context.Context, actor *model.Actor, in model.ProblemInput) (model.Problem, error) {
+func (s *Store) CreateProblem(ctx context.Context, actor *model.Actor, in model.ProblemInput, attachments ...Photo) (model.Problem, error) {
 	var id int64
 	err := s.InTx(ctx, func(tx *Tx) error {
 		var err error
-		id, err = s.createProblem(ctx, tx, actor, in, 0, "")
+		id, err = s.createProblem(ctx, tx, actor, in, 0, "", attachments...)
 		return err
 	})
 	if err != nil {
@@ -232,7 +233,8 @@ func (s *Store) CreateProblem(ctx context.Context, actor *model.Actor, in model.
 
 // createProblem validates and inserts; fieldPrefix names fields of a
 // problem raised inside a visit form ("problems.0.").
-func (s *Store) createProblem(ctx context.Context, tx *Tx, actor *model.Actor, in model.ProblemInput, visitID int64, fieldPrefix string) (int64, error) {
+func (s *Store) createProblem(ctx context.Context, tx *Tx, actor *model.Actor, in model.ProblemInput, visitID int64, fieldPrefix string,
+	attachments ...Photo) (int64, error) {
 	var v model.Validation
 	f := func(name string) string { return fieldPrefix + name }
 	in.IdemKey = strings.TrimSpace(in.IdemKey)
@@ -249,6 +251,9 @@ func (s *Store) createProblem(ctx context.Context, tx *Tx, actor *model.Actor, i
 		}
 	}
 	textField(&v, f("description"), &in.Description, 2000, true)
+	if len(attachments) > rules.PhotosPerVisit {
+		v.Add(f("attachments"), "visit.too_many_photos", rules.PhotosPerVisit)
+	}
 	if in.Urgency == "" {
 		in.Urgency = "normal"
 	}
@@ -305,9 +310,37 @@ func (s *Store) createProblem(ctx context.Context, tx *Tx, actor *model.Actor, i
 	if err := event(ctx, tx, actor, id, "create", "", model.PRegistered, 0, ""); err != nil {
 		return 0, err
 	}
+	for _, a := range attachments {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO problem_attachments (problem_id, mime, data, width, height, taken_at, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, a.MIME, a.Data, a.Width, a.Height, nullDate(a.TakenAt), tx.now); err != nil {
+			return 0, fmt.Errorf("store: problem attachment: %w", err)
+		}
+	}
 	audit := in
 	audit.IdemKey = ""
-	return id, tx.Audit(ctx, actor, Change{Action: "problem.create", Entity: "problem", EntityID: id, After: audit})
+	return id, tx.Audit(ctx, actor, Change{Action: "problem.create", Entity: "problem", EntityID: id,
+		After: map[string]any{"input": audit, "attachments": len(attachments)}})
+}
+
+// ProblemAttachments lists the attachment ids of a problem in scope.
+func (s *Store) ProblemAttachments(ctx context.Context, actor *model.Actor, id int64) ([]int64, error) {
+	if _, err := s.Problem(ctx, actor, id); err != nil {
+		return nil, err
+	}
+	return s.ids(ctx, "SELECT id FROM problem_attachments WHERE problem_id = $1 ORDER BY id", id)
+}
+
+// ProblemAttachment returns one attachment of a problem in scope.
+func (s *Store) ProblemAttachment(ctx context.Context, actor *model.Actor, problemID, id int64) (Photo, error) {
+	if _, err := s.Problem(ctx, actor, problemID); err != nil {
+		return Photo{}, err
+	}
+	var p Photo
+	var taken sql.NullTime
+	err := s.R.QueryRowContext(ctx, "SELECT mime, data, width, height, taken_at FROM problem_attachments WHERE id = $1 AND problem_id = $2",
+		id, problemID).Scan(&p.MIME, &p.Data, &p.Width, &p.Height, &taken)
+	p.TakenAt = dateOut(taken)
+	return p, notFound(err, "photo")
 }
 
 // ProblemActionInput is one step of a problem.

@@ -10,6 +10,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -313,4 +314,68 @@ func TestFieldDictionaries(t *testing.T) {
 	if st, _ := e.login("worker").postBody("/admin/field/rules", url.Values{"level": {"grid_worker"}, "period": {"year"}, "scope": {"all"}}); st != http.StatusForbidden {
 		t.Fatalf("worker edits rules: %d", st)
 	}
+}
+
+func TestProblemWithAttachment(t *testing.T) {
+	e := newEnv(t)
+	ent := fieldEnterprise(t, e)
+	cat := category(t, e, "tax")
+	c := e.login("worker")
+	c.get("/problems/new?enterprise="+strconv.FormatInt(ent.ID, 10), 200)
+	var pngBuf bytes.Buffer
+	png.Encode(&pngBuf, image.NewRGBA(image.Rect(0, 0, 4, 4)))
+	vals := url.Values{"enterprise_id": {strconv.FormatInt(ent.ID, 10)}, "category_id": {strconv.FormatInt(cat.ID, 10)},
+		"description": {"出口退税进度查询"}, "source": {"phone"}, "urgency": {"normal"}, "idempotency_key": {"p-1"}}
+	// Not an image: a field error on the attachments.
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	vals.Set("csrf", c.csrf)
+	for k, vs := range vals {
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
+	fw, _ := mw.CreateFormFile("attachments", "x.png")
+	fw.Write([]byte("<svg/>"))
+	mw.Close()
+	req, _ := http.NewRequest("POST", e.srv.URL+"/problems", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp := c.do(req)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(body), `id="err-attachments"`) {
+		t.Fatalf("svg attachment: %d %s", resp.StatusCode, trim(string(body)))
+	}
+	buf.Reset()
+	mw = multipart.NewWriter(&buf)
+	for k, vs := range vals {
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
+	fw, _ = mw.CreateFormFile("attachments", "a.png")
+	fw.Write(pngBuf.Bytes())
+	mw.Close()
+	req, _ = http.NewRequest("POST", e.srv.URL+"/problems", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp = c.do(req)
+	resp.Body.Close()
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/problems/") {
+		t.Fatalf("create: %d", resp.StatusCode)
+	}
+	page := c.get(loc, 200)
+	m := regexp.MustCompile(`/problems/\d+/attachments/\d+`).FindString(page)
+	if m == "" {
+		t.Fatalf("no attachment on the page: %s", trim(page))
+	}
+	req, _ = http.NewRequest("GET", e.srv.URL+m, nil)
+	resp = c.do(req)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/png" {
+		t.Fatalf("attachment: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	// Another grid's worker: not found.
+	storetest.MustUser(t, e.s, "workerb", model.RoleGridWorker, e.f.GridB1.ID)
+	e.login("workerb").get(m, 404)
 }

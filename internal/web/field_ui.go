@@ -35,6 +35,7 @@ func (s *Server) fieldRoutes() {
 	s.handle("GET", "/problems/stats", auth.PermProblemRead, s.problemStats)
 	s.handle("GET", "/problems/{id}", auth.PermProblemRead, s.problemShow)
 	s.handle("POST", "/problems/{id}/act", auth.PermProblemRead, s.problemAct)
+	s.handle("GET", "/problems/{id}/attachments/{aid}", auth.PermProblemRead, s.problemAttachment)
 	s.handle("GET", "/coverage", auth.PermVisitRead, s.coveragePage)
 	s.handle("GET", "/admin/calendar", auth.PermDictWrite, s.calendarPage)
 	s.handle("POST", "/admin/calendar", auth.PermDictWrite, s.calendarSave)
@@ -385,24 +386,38 @@ func (s *Server) renderProblemForm(w http.ResponseWriter, r *http.Request, statu
 }
 
 func (s *Server) problemCreate(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseMultipartForm(4 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		s.fail(w, r, formError(err))
+		return
+	}
 	f := r.PostForm
+	var v model.Validation
+	var files []store.Photo
+	if r.MultipartForm != nil {
+		files = readPhotos(&v, r.MultipartForm.File["attachments"])
+	}
+	if err := v.Err(); err != nil {
+		s.failForm(w, r, renameErr(err, "photos", "attachments"), func(status int, form *Form) { s.renderProblemForm(w, r, status, form) })
+		return
+	}
 	in := model.ProblemInput{Description: f.Get("description"), Urgency: f.Get("urgency"), Source: f.Get("source"),
 		IdemKey: f.Get("idempotency_key")}
 	in.EnterpriseID, _ = strconv.ParseInt(f.Get("enterprise_id"), 10, 64)
 	in.CategoryID, _ = strconv.ParseInt(f.Get("category_id"), 10, 64)
-	p, err := s.store.CreateProblem(r.Context(), info(r).sess.actor, in)
+	p, err := s.store.CreateProblem(r.Context(), info(r).sess.actor, in, files...)
 	if err == nil {
 		s.redirect(w, r, "/problems/"+strconv.FormatInt(p.ID, 10), "flash.created")
 		return
 	}
 	s.failForm(w, r, err, func(status int, form *Form) {
-		s.surfaceUnshown(r, form, "description", "urgency", "source", "category_id")
+		s.surfaceUnshown(r, form, "description", "urgency", "source", "category_id", "attachments")
 		s.renderProblemForm(w, r, status, form)
 	})
 }
 
 type problemShowPage struct {
 	P           model.Problem
+	Attachments []int64
 	Timeline    []model.ProblemEvent
 	Allowed     map[string]bool
 	Categories  []model.Category
@@ -423,6 +438,9 @@ func (s *Server) renderProblemShow(w http.ResponseWriter, r *http.Request, statu
 	}
 	if err == nil {
 		p.Timeline, err = s.store.ProblemEvents(r.Context(), actor, id)
+	}
+	if err == nil {
+		p.Attachments, err = s.store.ProblemAttachments(r.Context(), actor, id)
 	}
 	if err == nil {
 		p.Categories, err = s.store.Categories(r.Context())
@@ -723,4 +741,36 @@ func (s *Server) visitRuleSave(w http.ResponseWriter, r *http.Request) {
 	err := s.store.SaveVisitRule(r.Context(), info(r).sess.actor, model.VisitRule{Level: f.Get("level"), Period: f.Get("period"),
 		Scope: f.Get("scope")})
 	s.fieldAdminSaved(w, r, err)
+}
+
+// renameErr moves a field's message to another field name.
+func renameErr(err error, from, to string) error {
+	if e, ok := model.AsError(err); ok {
+		if fe, ok := e.Fields[from]; ok {
+			delete(e.Fields, from)
+			e.Fields[to] = fe
+		}
+	}
+	return err
+}
+
+func (s *Server) problemAttachment(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	var aid int64
+	if err == nil {
+		if aid, err = strconv.ParseInt(r.PathValue("aid"), 10, 64); err != nil {
+			err = model.Errorf(model.ENOTFOUND, "error.no_route")
+		}
+	}
+	var ph store.Photo
+	if err == nil {
+		ph, err = s.store.ProblemAttachment(r.Context(), info(r).sess.actor, id, aid)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", ph.MIME)
+	w.Header().Set("Cache-Control", "private, max-age=86400")
+	_, _ = w.Write(ph.Data)
 }

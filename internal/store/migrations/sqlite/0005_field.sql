@@ -152,6 +152,19 @@ CREATE TABLE problem_events (
 );
 CREATE INDEX problem_events_problem ON problem_events (problem_id, id);
 
+-- Photos attached to a problem, processed like visit photos.
+CREATE TABLE problem_attachments (
+    id         INTEGER PRIMARY KEY,
+    problem_id INTEGER NOT NULL REFERENCES problems (id),
+    mime       TEXT NOT NULL,
+    data       BLOB NOT NULL,
+    width      INTEGER NOT NULL,
+    height     INTEGER NOT NULL,
+    taken_at   TIMESTAMP,
+    created_at TIMESTAMP NOT NULL
+);
+CREATE INDEX problem_attachments_problem ON problem_attachments (problem_id, id);
+
 INSERT INTO visit_rules (level, period, scope, updated_at) VALUES
     ('grid_worker', 'month', 'all', '2026-01-01 00:00:00.000+00:00'),
     ('grid_head', 'quarter', 'all', '2026-01-01 00:00:00.000+00:00'),
