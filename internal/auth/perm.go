@@ -28,16 +28,22 @@ const (
 	PermStationWrite    Perm = "station:write"    // register and edit stations
 	PermStationOperate  Perm = "station:operate"  // counters, loans, service log of one's stations
 	PermStationModerate Perm = "station:moderate" // approve or hide public feedback
+	PermVisitRead       Perm = "visit:read"       // visits and coverage of one's grids
+	PermVisitWrite      Perm = "visit:write"      // log and correct visits
+	PermProblemRead     Perm = "problem:read"     // problems in scope; the steps of one's side
+	PermProblemWrite    Perm = "problem:write"    // register problems
 	PermSelf            Perm = "self"             // any signed-in account
 )
 
 // rolePerms grants permissions per role. Admins hold every permission.
 var rolePerms = map[model.Role][]Perm{
-	model.RoleDepartment: {PermEnterpriseRead, PermGridRead, PermStationRead},
+	model.RoleDepartment: {PermEnterpriseRead, PermGridRead, PermStationRead, PermProblemRead},
 	model.RoleGridHead: {PermEnterpriseRead, PermEnterpriseWrite, PermGridRead,
-		PermOrgRead, PermMemberRead, PermSurveyRead, PermSurveyWrite, PermImport, PermStationRead},
+		PermOrgRead, PermMemberRead, PermSurveyRead, PermSurveyWrite, PermImport, PermStationRead,
+		PermVisitRead, PermVisitWrite, PermProblemRead, PermProblemWrite},
 	model.RoleGridWorker: {PermEnterpriseRead, PermEnterpriseWrite, PermGridRead,
-		PermOrgRead, PermMemberRead, PermSurveyRead, PermSurveyWrite, PermImport, PermStationRead},
+		PermOrgRead, PermMemberRead, PermSurveyRead, PermSurveyWrite, PermImport, PermStationRead,
+		PermVisitRead, PermVisitWrite, PermProblemRead, PermProblemWrite},
 	model.RoleOrgSecretary: {PermEnterpriseRead, PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite,
 		PermTransferWrite, PermSurveyRead, PermSurveyWrite, PermImport},
 	model.RoleMember: {},

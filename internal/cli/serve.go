@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"time"
 
 	"redgrid/internal/demo"
+	"redgrid/internal/store"
 	"redgrid/internal/web"
 )
 
@@ -88,6 +90,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	defer func() { <-warm }()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	go escalateLoop(ctx, s, log)
 	select {
 	case err := <-errc:
 		if !errors.Is(err, http.ErrServerClosed) {
@@ -137,4 +140,24 @@ func printDemo(env *Env, r demo.Result) {
 	fmt.Fprintf(env.Out, "demo zone %s: %d grids, %d enterprises (%d 规上), %d party organizations, %d members (%d 正式, %d 预备), %d transfers received, %d enterprises 可建支部\n",
 		r.Zone, r.Grids, r.Enterprises, r.AboveScale, r.Organizations, r.Members, r.FullMembers, r.Probationary, r.TransfersIn, r.BranchCandidates)
 	fmt.Fprintf(env.Out, "红色驿站: %d stations with %d visitors counted in the demo year; public finder at /stations\n", r.Stations, r.StationVisits)
+}
+
+// escalateLoop flags overdue problems for the administrators at start and
+// then hourly (the query reads the open-and-due index only; a problem is
+// escalated once).
+func escalateLoop(ctx context.Context, s *store.Store, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := s.EscalateOverdue(ctx); err != nil && ctx.Err() == nil {
+			log.Error("escalate overdue problems", "err", err)
+		} else if n > 0 {
+			log.Info("overdue problems escalated", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -69,6 +69,10 @@ type Result struct {
 	Stations         int             `json:"stations"`       // 红色驿站
 	StationVisits    int             `json:"station_visits"` // visitors counted in the demo year
 	Logins           []Login         `json:"logins"`         // one per role
+	Visits           map[string]int  `json:"visits_by_level"`
+	Problems         int             `json:"problems"`
+	ProblemsClosed   int             `json:"problems_closed"`
+	ProblemsOpen     int             `json:"problems_open"`
 }
 
 // area is a 片区 of the zone: its name, how many grids it has, and where its
@@ -165,7 +169,7 @@ func Load(ctx context.Context, s *store.Store) (Result, error) {
 		return Result{}, fmt.Errorf("demo: %w", err)
 	}
 	l := &loader{s: s, src: gen.NewSource(Seed), names: map[string]bool{}}
-	steps := []func(context.Context) error{l.loadGrids, l.loadOrganizations, l.loadEnterprises, l.loadParty, l.loadUsers, l.loadStations}
+	steps := []func(context.Context) error{l.loadGrids, l.loadOrganizations, l.loadEnterprises, l.loadParty, l.loadUsers, l.loadStations, l.loadField}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			return Result{}, err
@@ -386,6 +390,7 @@ func accounts() []account {
 	add("secretary", model.RoleOrgSecretary, -1, -1)
 	add("member", model.RoleMember, -1, -1)
 	add("zhanzhang", model.RoleStationKeeper, -1, -1) // keeps 韵达's station at 大塘王村
+	add("leader", model.RoleAdmin, -1, -1)            // 主要领导: visits the 规上 enterprises
 	return out
 }
 
@@ -416,7 +421,8 @@ func (l *loader) loadUsers(ctx context.Context) error {
 	}
 	ande := l.orgs["CX-ANDE"].ID
 	for _, a := range accounts() {
-		in := store.UserInput{Username: a.Username, DisplayName: a.DisplayName, Role: a.Role, Password: a.Password}
+		in := store.UserInput{Username: a.Username, DisplayName: a.DisplayName, Role: a.Role, Password: a.Password,
+			Leader: a.Username == "leader"}
 		switch a.Role {
 		case model.RoleDepartment:
 			in.DepartmentID = safety.ID
@@ -529,5 +535,8 @@ func (l *loader) result(ctx context.Context) (Result, error) {
 		return r, fmt.Errorf("demo: %w", err)
 	}
 	r.BranchCandidates, r.JointCandidates = len(own), len(joint)
+	if err := l.fieldResult(ctx, &r); err != nil {
+		return r, fmt.Errorf("demo: %w", err)
+	}
 	return r, nil
 }

@@ -23,6 +23,8 @@ type Options struct {
 	Orgs        int    // party organizations (0: none)
 	Members     int    // party members, spread over the branches
 	Stations    int    // 红色驿站 over a province-sized area (0: none)
+	Visits      int    // visits (0: none)
+	Problems    int    // enterprise problems (0: none)
 }
 
 // Defaults.
@@ -114,6 +116,11 @@ func Run(ctx context.Context, s *store.Store, opt Options, log io.Writer) error 
 	}
 	if opt.Stations > 0 {
 		if err := runStations(ctx, s, opt, log); err != nil {
+			return err
+		}
+	}
+	if opt.Visits > 0 || opt.Problems > 0 {
+		if err := runField(ctx, s, opt, log); err != nil {
 			return err
 		}
 	}

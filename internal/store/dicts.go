@@ -26,6 +26,19 @@ func (s *Store) SeedDictionaries(ctx context.Context) error {
 				return fmt.Errorf("store: seed departments: %w", err)
 			}
 		}
+		for i, t := range rules.SeedVisitTopics {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO visit_topics (code, name, name_en, position, active)
+				VALUES ($1, $2, $3, $4, TRUE) ON CONFLICT (code) DO NOTHING`, t.Code, t.Name, t.NameEn, (i+1)*10); err != nil {
+				return fmt.Errorf("store: seed visit topics: %w", err)
+			}
+		}
+		for i, c := range rules.SeedProblemCategories {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO problem_categories (code, name, name_en, department_id, deadline_days, position, active)
+				SELECT $1, $2, $3, d.id, $4, $5, TRUE FROM departments d WHERE d.code = $6 ON CONFLICT (code) DO NOTHING`,
+				c.Code, c.Name, c.NameEn, c.Days, (i+1)*10, c.Department); err != nil {
+				return fmt.Errorf("store: seed problem categories: %w", err)
+			}
+		}
 		return nil
 	})
 }

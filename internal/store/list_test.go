@@ -2,8 +2,8 @@ package store_test
 
 import (
 	"bytes"
-	"context"
 	"cmp"
+	"context"
 	"encoding/base64"
 	"slices"
 	"strings"

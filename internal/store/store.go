@@ -40,6 +40,8 @@ type Store struct {
 	// Keys encrypt personal data at rest (ID numbers, phones) and compute
 	// their blind indexes. Writes of personal data fail without them.
 	Keys *secret.Keyring
+	// cal caches the working-day calendar (calendar.go).
+	cal calCache
 }
 
 // Options tune the pools.

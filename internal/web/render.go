@@ -253,10 +253,17 @@ func (v *View) Menu() []MenuGroup {
 		MenuItem{"stations_desk", "menu.station_list", "/manage/stations", string(auth.PermStationRead)},
 		MenuItem{"stations_stats", "menu.station_stats", "/manage/stations/stats", string(auth.PermStationRead)},
 		MenuItem{"feedback", "menu.feedback", "/manage/feedback", string(auth.PermStationModerate)})
+	add("menu.field",
+		MenuItem{"visits", "menu.visits", "/visits", string(auth.PermVisitRead)},
+		MenuItem{"problems", "menu.problems", "/problems", string(auth.PermProblemRead)},
+		MenuItem{"coverage", "menu.coverage", "/coverage", string(auth.PermVisitRead)},
+		MenuItem{"problem_stats", "menu.problem_stats", "/problems/stats", string(auth.PermProblemRead)})
 	add("menu.system",
 		MenuItem{"users", "menu.users", "/admin/users", string(auth.PermUserAdmin)},
 		MenuItem{"industries", "menu.industries", "/admin/industries", string(auth.PermDictWrite)},
 		MenuItem{"amenities", "menu.amenities", "/manage/amenities", string(auth.PermDictWrite)},
+		MenuItem{"calendar", "menu.calendar", "/admin/calendar", string(auth.PermDictWrite)},
+		MenuItem{"field_admin", "menu.field_admin", "/admin/field", string(auth.PermDictWrite)},
 		MenuItem{"audit", "menu.audit", "/admin/audit", string(auth.PermAuditRead)})
 	return out
 }

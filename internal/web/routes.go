@@ -146,6 +146,8 @@ func (s *Server) registerRoutes() {
 	s.stationPublicRoutes()
 	s.stationRoutes()
 
+	s.fieldRoutes()
+
 	// Anything else is a friendly 404 (JSON under /api/).
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		info(r).pattern = "notfound"

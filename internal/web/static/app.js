@@ -23,6 +23,38 @@
       }, function () { btn.disabled = false; }, { enableHighAccuracy: true, timeout: 10000 });
     });
   });
+  // A visit's place: the browser's fix with its accuracy, asked for as the
+  // form opens (and again by the button); the server computes the distance.
+  document.querySelectorAll("[data-locate]").forEach(function (btn) {
+    var ids = btn.getAttribute("data-locate").split(" ");
+    var lat = document.getElementById(ids[0]), lng = document.getElementById(ids[1]);
+    var acc = document.getElementById(ids[2]), status = document.getElementById(ids[3]);
+    if (!navigator.geolocation) { btn.hidden = true; return; }
+    function locate() {
+      btn.disabled = true;
+      status.textContent = status.getAttribute("data-wait");
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        lat.value = pos.coords.latitude.toFixed(6);
+        lng.value = pos.coords.longitude.toFixed(6);
+        acc.value = Math.round(pos.coords.accuracy);
+        status.textContent = status.getAttribute("data-done") + " ±" + acc.value + " m";
+        btn.disabled = false;
+      }, function () {
+        status.textContent = status.getAttribute("data-fail");
+        btn.disabled = false;
+      }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+    }
+    btn.addEventListener("click", locate);
+    if (!lat.value) locate();
+  });
+  // One tap, one visit: a form is sent once (the server also keeps an
+  // idempotency key for resends).
+  document.querySelectorAll("form[enctype='multipart/form-data']").forEach(function (f) {
+    f.addEventListener("submit", function (ev) {
+      if (f.getAttribute("data-sent")) { ev.preventDefault(); return; }
+      f.setAttribute("data-sent", "1");
+    });
+  });
   // On a phone the list comes first: fold the search panel unless a filter is set.
   if (window.matchMedia && window.matchMedia("(max-width: 760px)").matches) {
     document.querySelectorAll("details[data-collapse-on-phone]").forEach(function (d) {
