@@ -370,27 +370,7 @@ func (s *Store) inTxWithoutForeignKeys(ctx context.Context, fn func(tx *Tx) erro
 			}
 		}
 	}()
-	sqlTx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("store: begin: %w", s.dialect.classify(err))
-	}
-	tx := &Tx{Tx: sqlTx, s: s, now: s.now()}
-	defer func() {
-		if p := recover(); p != nil {
-			_ = sqlTx.Rollback()
-			panic(p)
-		}
-		if err != nil {
-			_ = sqlTx.Rollback()
-		}
-	}()
-	if err = fn(tx); err != nil {
-		return err
-	}
-	if err = sqlTx.Commit(); err != nil {
-		return fmt.Errorf("store: commit: %w", s.dialect.classify(err))
-	}
-	return nil
+	return s.runTx(ctx, conn.BeginTx, fn)
 }
 
 func hasInvalid(items []*ImportItem) bool {

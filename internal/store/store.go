@@ -217,8 +217,14 @@ func isRetryable(err error) bool {
 	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 }
 
-func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
-	sqlTx, err := s.W.BeginTx(ctx, nil)
+func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) error {
+	return s.runTx(ctx, s.W.BeginTx, fn)
+}
+
+// runTx runs fn in a transaction started by begin (the writer pool's, or
+// one connection's), committing on nil and rolling back otherwise.
+func (s *Store) runTx(ctx context.Context, begin func(context.Context, *sql.TxOptions) (*sql.Tx, error), fn func(tx *Tx) error) (err error) {
+	sqlTx, err := begin(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", s.dialect.classify(err))
 	}
