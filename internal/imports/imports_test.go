@@ -122,6 +122,14 @@ func TestEnterpriseImportPreviewFixCommit(t *testing.T) {
 	if err != nil || !a1.AboveScale || a1.Employees != 120 {
 		t.Fatalf("stored %+v %v", a1, err)
 	}
+	// The batch import turned foreign-key enforcement off on the SQLite
+	// writer for its transaction only.
+	if s.Engine() == "sqlite" {
+		var fk int
+		if err := s.W.QueryRowContext(bg, "PRAGMA foreign_keys").Scan(&fk); err != nil || fk != 1 {
+			t.Fatalf("foreign keys after an import: %d %v", fk, err)
+		}
+	}
 	// A first load drops and rebuilds the indexes inside its transaction:
 	// they are all back.
 	if got := indexNames(t, s); got != indexes {
