@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"redgrid/internal/demo"
+	"redgrid/internal/model"
 	"redgrid/internal/store"
 	"redgrid/internal/web"
 )
@@ -140,6 +141,8 @@ func printDemo(env *Env, r demo.Result) {
 	fmt.Fprintf(env.Out, "demo zone %s: %d grids, %d enterprises (%d 规上), %d party organizations, %d members (%d 正式, %d 预备), %d transfers received, %d enterprises 可建支部\n",
 		r.Zone, r.Grids, r.Enterprises, r.AboveScale, r.Organizations, r.Members, r.FullMembers, r.Probationary, r.TransfersIn, r.BranchCandidates)
 	fmt.Fprintf(env.Out, "红色驿站: %d stations with %d visitors counted in the demo year; public finder at /stations\n", r.Stations, r.StationVisits)
+	fmt.Fprintf(env.Out, "三级走访: %d visits by leaders, %d by grid heads, %d by grid workers; 涉企问题: %d (%d closed, %d open)\n",
+		r.Visits[model.LevelLeader], r.Visits[model.LevelGridHead], r.Visits[model.LevelGridWorker], r.Problems, r.ProblemsClosed, r.ProblemsOpen)
 }
 
 // escalateLoop flags overdue problems for the administrators at start and
