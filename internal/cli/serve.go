@@ -89,6 +89,14 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		}
 	}()
 	defer func() { <-warm }()
+	// Import jobs that were running when a process stopped are failed: on
+	// SQLite this process is the only one, so every running job is dead;
+	// on PostgreSQL only those whose lease ran out.
+	if n, err := s.FailInterruptedImportJobs(ctx, "import.interrupted_hint"); err != nil {
+		log.Warn("import jobs", "err", err)
+	} else if n > 0 {
+		log.Info("interrupted import jobs failed", "count", n)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	go escalateLoop(ctx, s, log)

@@ -211,3 +211,20 @@ func (s *Store) FailStaleImportJobs(ctx context.Context, message string) (int, e
 	n, _ := res.RowsAffected()
 	return int(n), nil
 }
+
+// FailInterruptedImportJobs is called when a process starts: on SQLite
+// (one process) every job still marked running was interrupted; on
+// PostgreSQL, where other processes may be running jobs, only those whose
+// lease ran out are.
+func (s *Store) FailInterruptedImportJobs(ctx context.Context, message string) (int, error) {
+	if s.dialect.name != "sqlite" {
+		return s.FailStaleImportJobs(ctx, message)
+	}
+	res, err := s.W.ExecContext(ctx, `UPDATE import_jobs SET state = 'failed', message = $1, lease_until = NULL, version = version + 1
+		WHERE state IN ('checking', 'committing')`, message)
+	if err != nil {
+		return 0, err
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"testing"
+	"time"
 
 	"redgrid/internal/model"
 	"redgrid/internal/store"
@@ -64,5 +65,13 @@ func TestImportJobFileEncryptedAndDropped(t *testing.T) {
 	}
 	if j2, _ = s.ImportJob(ctx, actor, j2.ID); j2.State != store.JobFailed {
 		t.Fatalf("state %s", j2.State)
+	}
+	// At start-up: on SQLite every running job is dead; on PostgreSQL
+	// only those whose lease ran out (another process may hold the rest).
+	j3, _ := s.CreateImportJob(ctx, actor, store.ImportJob{Register: "members", Mode: store.ImportUpsert, FileName: "m.csv", Checksum: "z"}, file, time.Hour)
+	n, err := s.FailInterruptedImportJobs(ctx, "import.interrupted_hint")
+	j3, _ = s.ImportJob(ctx, actor, j3.ID)
+	if want := map[bool]string{true: store.JobFailed, false: store.JobChecking}[s.Engine() == "sqlite"]; err != nil || j3.State != want {
+		t.Fatalf("start-up: %d %v state %s, want %s", n, err, j3.State, want)
 	}
 }
