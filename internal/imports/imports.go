@@ -136,7 +136,16 @@ func RunFile(ctx context.Context, st *store.Store, actor *model.Actor, data io.R
 					continue
 				}
 				badLines = append(badLines, it.Line)
+				readerCols := map[string]bool{}
 				for _, is := range it.Issues {
+					if is.Field == readerField {
+						readerCols[is.Key] = true
+					}
+				}
+				for _, is := range it.Issues {
+					if is.Field == readerField || readerCols[columnOf(spec, is.Field)] {
+						continue // the reader's errors, and repeats of them
+					}
 					if len(issues) < maxErrors {
 						issues = append(issues, issueAt{it.Line, is})
 					}
@@ -164,8 +173,6 @@ func RunFile(ctx context.Context, st *store.Store, actor *model.Actor, data io.R
 	rep.Counts = counts
 	if res != nil {
 		rep.HeaderLine, rep.Ignored, rep.Header, rep.Truncated = res.HeaderLine, res.Ignored, res.Header, res.Truncated
-		rep.Counts.Total += res.Invalid
-		rep.Counts.Invalid += res.Invalid
 		rep.Errors = append(rep.Errors, res.Errors...)
 		rep.Bad = append(rep.Bad, res.Bad...)
 		// The store's issues, placed in the file's columns.

@@ -351,3 +351,18 @@ func indexNames(t *testing.T, s *store.Store) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// A row the reader refuses is still checked for what its readable cells
+// refer to: every problem of the file shows at once, none twice.
+func TestEveryErrorOfARowAtOnce(t *testing.T) {
+	s, f := setup(t)
+	file := "统一社会信用代码,企业名称,行业,所属网格,从业人数\n" +
+		storetest.USCC(1) + ",甲公司," + f.Industry.Name + ",无此网格,很多\n" + // a reader error and a store error
+		storetest.USCC(2) + ",乙公司,,A1,5\n" // required industry: the reader's, not repeated by the store
+	rep, _ := run(t, s, model.System, "enterprises", file, store.ImportUpsert, false)
+	got := errorsText(rep)
+	want := "2D:grid:import.unknown_ref\n2E:employees:" + tabular.ErrInteger + "\n3C:industry:" + tabular.ErrRequired + "\n"
+	if got != want || rep.Counts != (store.ImportCounts{Total: 2, Invalid: 2}) {
+		t.Fatalf("errors:\n%s\nwant:\n%s\ncounts %+v", got, want, rep.Counts)
+	}
+}

@@ -10,6 +10,11 @@ import (
 	"redgrid/internal/tabular"
 )
 
+// readerField marks the issues standing for the reader's own errors on a
+// row (Key holds the column): they are reported from the reader's result,
+// and the store's issues on the same column are dropped as repeats.
+const readerField = "\x00reader"
+
 // errStopped ends the reader when the consumer gave up.
 var errStopped = errors.New("imports: stopped")
 
@@ -39,8 +44,21 @@ func pipeline(ctx context.Context, f *tabular.File, spec *tabular.Spec, handle f
 				return ctx.Err()
 			}
 		}
-		res, err := tabular.ParseFunc(f, spec, func(r tabular.Row) error {
+		res, err := tabular.ParseEach(f, spec, func(r tabular.Row) error {
 			batch = append(batch, &store.ImportItem{Line: r.Line, Row: conv(r)})
+			if len(batch) == batchSize {
+				return send()
+			}
+			return nil
+		}, func(r tabular.Row, errs []tabular.CellError) error {
+			// A row the reader refused still goes to the store, marked
+			// invalid, so that what its readable cells refer to is
+			// checked too and the file's problems are reported at once.
+			it := &store.ImportItem{Line: r.Line, Row: conv(r), Status: store.ImportInvalid}
+			for _, e := range errs {
+				it.Issues = append(it.Issues, store.ImportIssue{Field: readerField, Key: e.Field})
+			}
+			batch = append(batch, it)
 			if len(batch) == batchSize {
 				return send()
 			}

@@ -182,6 +182,19 @@ func Parse(f *File, spec *Spec) (*Result, error) {
 // dropped with it (write them in one transaction, rolled back on the
 // error), or a damaged or oversized file would be imported in part.
 func ParseFunc(f *File, spec *Spec, fn func(Row) error) (res *Result, err error) {
+	return parseRows(f, spec, fn, nil)
+}
+
+// ParseEach is ParseFunc that also hands over the rows with errors, to bad:
+// the row carries the values of its readable cells (the others are
+// empty) and its errors. A caller can check what the readable cells refer
+// to, so that a file's every problem is reported at once. The rows and
+// errors are also in the Result as with ParseFunc.
+func ParseEach(f *File, spec *Spec, fn func(Row) error, bad func(Row, []CellError) error) (res *Result, err error) {
+	return parseRows(f, spec, fn, bad)
+}
+
+func parseRows(f *File, spec *Spec, fn func(Row) error, bad func(Row, []CellError) error) (res *Result, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = problem(ErrCorrupt)
@@ -332,7 +345,14 @@ func ParseFunc(f *File, spec *Spec, fn func(Row) error) (res *Result, err error)
 				return ca - cb
 			})
 			res.Invalid++
-			clear(vals) // a bad row's values go back to the slab
+			if bad != nil {
+				slab = slab[len(spec.Columns):]
+				if err := bad(Row{Line: raw.Line, spec: spec, vals: vals}, slices.Clone(rowErrs)); err != nil {
+					return res, err
+				}
+			} else {
+				clear(vals) // a bad row's values go back to the slab
+			}
 			if len(res.Errors)+len(rowErrs) > opts.MaxErrors {
 				res.Truncated = true
 				continue
