@@ -190,9 +190,15 @@ func TestPolicyDeliveries(t *testing.T) {
 	}
 	wantField(t, func() error { _, err := set(z.worker, z.big.ID, model.DeliveryRedeemed, "", d.Version); return err }(),
 		model.EINVALID, "amount_wan", "field.required")
-	wantField(t, func() error { _, err := set(z.worker, z.big.ID, model.DeliveryRedeemed, "1.23456", d.Version); return err }(),
+	wantField(t, func() error {
+		_, err := set(z.worker, z.big.ID, model.DeliveryRedeemed, "1.23456", d.Version)
+		return err
+	}(),
 		model.EINVALID, "amount_wan", "policy.amount_format")
-	wantCode(t, func() error { _, err := set(z.worker, z.big.ID, model.DeliveryRedeemed, "12.5", d.Version-1); return err }(), model.ECONFLICT)
+	wantCode(t, func() error {
+		_, err := set(z.worker, z.big.ID, model.DeliveryRedeemed, "12.5", d.Version-1)
+		return err
+	}(), model.ECONFLICT)
 	if d, err = set(z.worker, z.big.ID, model.DeliveryRedeemed, "12.3456", d.Version); err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +258,10 @@ func TestExpertServices(t *testing.T) {
 	if _, err := z.s.SaveExpert(bg, z.worker, 0, model.Expert{Name: "张律师", KindID: kinds[0].ID, Active: true}); model.ErrorCode(err) != model.EFORBIDDEN {
 		t.Errorf("worker registering an expert: %v", err)
 	}
-	wantField(t, func() error { _, err := z.s.SaveExpert(bg, z.admin, 0, model.Expert{Name: "x", Active: true}); return err }(),
+	wantField(t, func() error {
+		_, err := z.s.SaveExpert(bg, z.admin, 0, model.Expert{Name: "x", Active: true})
+		return err
+	}(),
 		model.EINVALID, "kind_id", "field.required")
 	x, err := z.s.SaveExpert(bg, z.admin, 0, model.Expert{Name: "张律师", KindID: kinds[0].ID, Employer: "某律师事务所", Active: true})
 	if err != nil {
