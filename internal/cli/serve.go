@@ -140,6 +140,8 @@ func printDemo(env *Env, r demo.Result) {
 	fmt.Fprintf(env.Out, "demo zone %s: %d grids, %d enterprises (%d 规上), %d party organizations, %d members (%d 正式, %d 预备), %d transfers received, %d enterprises 可建支部\n",
 		r.Zone, r.Grids, r.Enterprises, r.AboveScale, r.Organizations, r.Members, r.FullMembers, r.Probationary, r.TransfersIn, r.BranchCandidates)
 	fmt.Fprintf(env.Out, "红色驿站: %d stations with %d visitors counted in the demo year; public finder at /stations\n", r.Stations, r.StationVisits)
+	fmt.Fprintf(env.Out, "助企八条: %d policies, %d deliveries (%d 已兑现, %s 万元); 三师助企: %d experts, %d services\n",
+		r.Policies, r.Deliveries, r.Redeemed, store.FormatWan(r.RedeemedYuan), r.Experts, r.ExpertServices)
 }
 
 // escalateLoop flags overdue problems for the administrators at start and
