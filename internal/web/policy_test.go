@@ -167,6 +167,17 @@ func TestPolicyPages(t *testing.T) {
 	if !strings.Contains(ent, `id="support"`) || !strings.Contains(ent, "技改奖励") || !strings.Contains(ent, "已告知") {
 		t.Fatalf("enterprise page support section: %s", trim(ent))
 	}
+	// Expert kinds are a dictionary kept on the field dictionaries page.
+	resp = admin.post("/admin/field/expert-kinds", url.Values{"code": {"patent"}, "name": {"专利代理师"}, "position": {"40"}, "active": {"1"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("new expert kind: %d", resp.StatusCode)
+	}
+	if status, body = admin.postBody("/admin/field/expert-kinds", url.Values{"code": {"patent"}, "name": {"重复"}, "active": {"1"}}); status != http.StatusConflict {
+		t.Fatalf("duplicate expert kind: %d %s", status, trim(body))
+	}
+	if page := admin.get("/admin/field", 200); !strings.Contains(page, "专利代理师") || !strings.Contains(page, "会计师") {
+		t.Fatalf("dictionaries page lacks the expert kinds")
+	}
 	worker.get("/policies", 200)
 	worker.get("/experts", 200)
 	admin.get("/experts", 200)
