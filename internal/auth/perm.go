@@ -32,6 +32,9 @@ const (
 	PermVisitWrite      Perm = "visit:write"      // log and correct visits
 	PermProblemRead     Perm = "problem:read"     // problems in scope; the steps of one's side
 	PermProblemWrite    Perm = "problem:write"    // register problems
+	PermSupportRead     Perm = "support:read"     // policies (助企八条) and experts (三师助企); deliveries and services of one's grids
+	PermSupportWrite    Perm = "support:write"    // record deliveries and expert services for one's grids' enterprises
+	PermSupportAdmin    Perm = "support:admin"    // keep the policies and the expert register (administrators)
 	PermSelf            Perm = "self"             // any signed-in account
 )
 
@@ -40,10 +43,10 @@ var rolePerms = map[model.Role][]Perm{
 	model.RoleDepartment: {PermEnterpriseRead, PermGridRead, PermStationRead, PermProblemRead},
 	model.RoleGridHead: {PermEnterpriseRead, PermEnterpriseWrite, PermGridRead,
 		PermOrgRead, PermMemberRead, PermSurveyRead, PermSurveyWrite, PermImport, PermStationRead,
-		PermVisitRead, PermVisitWrite, PermProblemRead, PermProblemWrite},
+		PermVisitRead, PermVisitWrite, PermProblemRead, PermProblemWrite, PermSupportRead, PermSupportWrite},
 	model.RoleGridWorker: {PermEnterpriseRead, PermEnterpriseWrite, PermGridRead,
 		PermOrgRead, PermMemberRead, PermSurveyRead, PermSurveyWrite, PermImport, PermStationRead,
-		PermVisitRead, PermVisitWrite, PermProblemRead, PermProblemWrite},
+		PermVisitRead, PermVisitWrite, PermProblemRead, PermProblemWrite, PermSupportRead, PermSupportWrite},
 	model.RoleOrgSecretary: {PermEnterpriseRead, PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite,
 		PermTransferWrite, PermSurveyRead, PermSurveyWrite, PermImport},
 	model.RoleMember: {},

@@ -151,6 +151,8 @@ func printDemo(env *Env, r demo.Result) {
 	fmt.Fprintf(env.Out, "红色驿站: %d stations with %d visitors counted in the demo year; public finder at /stations\n", r.Stations, r.StationVisits)
 	fmt.Fprintf(env.Out, "三级走访: %d visits by leaders, %d by grid heads, %d by grid workers; 涉企问题: %d (%d closed, %d open)\n",
 		r.Visits[model.LevelLeader], r.Visits[model.LevelGridHead], r.Visits[model.LevelGridWorker], r.Problems, r.ProblemsClosed, r.ProblemsOpen)
+	fmt.Fprintf(env.Out, "助企八条: %d policies, %d deliveries (%d 已兑现, %s 万元); 三师助企: %d experts, %d services\n",
+		r.Policies, r.Deliveries, r.Redeemed, store.FormatWan(r.RedeemedYuan), r.Experts, r.ExpertServices)
 }
 
 // escalateLoop flags overdue problems for the administrators at start and

@@ -73,6 +73,12 @@ type Result struct {
 	Problems         int             `json:"problems"`
 	ProblemsClosed   int             `json:"problems_closed"`
 	ProblemsOpen     int             `json:"problems_open"`
+	Policies         int             `json:"policies"`      // 助企八条
+	Deliveries       int             `json:"deliveries"`    // policy deliveries recorded
+	Redeemed         int             `json:"redeemed"`      // of which 已兑现
+	RedeemedYuan     int64           `json:"redeemed_yuan"` // their amounts
+	Experts          int             `json:"experts"`       // 三师助企 register
+	ExpertServices   int             `json:"expert_services"`
 }
 
 // area is a 片区 of the zone: its name, how many grids it has, and where its
@@ -169,7 +175,7 @@ func Load(ctx context.Context, s *store.Store) (Result, error) {
 		return Result{}, fmt.Errorf("demo: %w", err)
 	}
 	l := &loader{s: s, src: gen.NewSource(Seed), names: map[string]bool{}}
-	steps := []func(context.Context) error{l.loadGrids, l.loadOrganizations, l.loadEnterprises, l.loadParty, l.loadUsers, l.loadStations, l.loadField}
+	steps := []func(context.Context) error{l.loadGrids, l.loadOrganizations, l.loadEnterprises, l.loadParty, l.loadUsers, l.loadStations, l.loadField, l.loadSupport}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			return Result{}, err
@@ -535,6 +541,9 @@ func (l *loader) result(ctx context.Context) (Result, error) {
 		return r, fmt.Errorf("demo: %w", err)
 	}
 	r.BranchCandidates, r.JointCandidates = len(own), len(joint)
+	if err := l.supportResult(ctx, &r); err != nil {
+		return r, fmt.Errorf("demo: %w", err)
+	}
 	if err := l.fieldResult(ctx, &r); err != nil {
 		return r, fmt.Errorf("demo: %w", err)
 	}

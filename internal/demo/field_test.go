@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"redgrid/internal/demo"
 	"redgrid/internal/model"
 	"redgrid/internal/store"
 	"redgrid/internal/storetest"
@@ -79,5 +80,70 @@ func TestFieldWork(t *testing.T) {
 	// The leader is an administrator with the leader flag.
 	if lu, err := s.UserByUsername(ctx, "leader"); err != nil || !lu.Leader {
 		t.Errorf("leader %+v %v", lu, err)
+	}
+	// 助企八条 and 三师助企 (checked here to share the load).
+	checkSupport(t, s, r)
+}
+
+// checkSupport: eight policies each matching and reaching enterprises,
+// redeemed amounts computed (so every policy's redeemed sum equals its
+// rate times staff, capped), and experts with services.
+func checkSupport(t *testing.T, s *store.Store, r demo.Result) {
+	t.Helper()
+	ctx := context.Background()
+	if r.Policies != 8 || r.Deliveries < 100 || r.Redeemed == 0 || r.RedeemedYuan <= 0 {
+		t.Errorf("policies %d, deliveries %d, redeemed %d (%d yuan)", r.Policies, r.Deliveries, r.Redeemed, r.RedeemedYuan)
+	}
+	ps, err := s.Policies(ctx, model.System)
+	if err != nil || len(ps) != 8 {
+		t.Fatalf("policies: %v %d", err, len(ps))
+	}
+	var sum int64
+	for _, p := range ps {
+		c := p.Counts
+		if c.Matched == 0 || c.Informed+c.Applied+c.Redeemed+c.Ineligible == 0 {
+			t.Errorf("policy %s: %+v", p.Code, c)
+		}
+		sum += c.AmountYuan
+	}
+	if sum != r.RedeemedYuan {
+		t.Errorf("policy sums %d ≠ result %d", sum, r.RedeemedYuan)
+	}
+	// Every delivery is at an enterprise its policy matches.
+	for _, p := range ps {
+		ds, err := s.Deliveries(ctx, model.System, store.DeliveryFilter{PolicyID: p.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		matched := map[int64]bool{}
+		for after := int64(0); ; {
+			ms, next, err := s.PolicyMatches(ctx, model.System, p.ID, after, 200)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range ms {
+				matched[m.ID] = true
+			}
+			if next == 0 {
+				break
+			}
+			after = next
+		}
+		for _, d := range ds {
+			if !matched[d.EnterpriseID] {
+				t.Errorf("policy %s delivered to unmatched enterprise %d", p.Code, d.EnterpriseID)
+			}
+		}
+	}
+	if r.Experts != 6 || r.ExpertServices != 72 {
+		t.Errorf("experts %d, services %d", r.Experts, r.ExpertServices)
+	}
+	byGrid, _, err := s.ServiceCounts(ctx, model.System)
+	total := 0
+	for _, g := range byGrid {
+		total += g.Count
+	}
+	if err != nil || total != r.ExpertServices {
+		t.Errorf("services per grid add to %d, want %d (%v)", total, r.ExpertServices, err)
 	}
 }

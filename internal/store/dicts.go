@@ -39,6 +39,12 @@ func (s *Store) SeedDictionaries(ctx context.Context) error {
 				return fmt.Errorf("store: seed problem categories: %w", err)
 			}
 		}
+		for i, k := range rules.SeedExpertKinds {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO expert_kinds (code, name, name_en, position, active)
+				VALUES ($1, $2, $3, $4, TRUE) ON CONFLICT (code) DO NOTHING`, k.Code, k.Name, k.NameEn, (i+1)*10); err != nil {
+				return fmt.Errorf("store: seed expert kinds: %w", err)
+			}
+		}
 		return nil
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"redgrid/internal/auth"
 	"redgrid/internal/model"
 	"redgrid/internal/store"
 )
@@ -242,6 +243,12 @@ type enterpriseShowPage struct {
 	Tab     string
 	History []model.AuditEntry
 	Orgs    []model.OrgCoverage // party organizations covering it now
+	// 助企八条 and 三师助企 for those who read them (grid staff: their grids)
+	Support  bool
+	Policies []store.EnterprisePolicy
+	Services []model.ExpertService
+	Experts  []model.Expert
+	Today    string
 }
 
 func (s *Server) enterpriseShow(w http.ResponseWriter, r *http.Request) {
@@ -259,6 +266,10 @@ func (s *Server) enterpriseShow(w http.ResponseWriter, r *http.Request) {
 	} else {
 		p.Tab = "info"
 		if p.Orgs, err = s.store.EnterpriseOrgs(r.Context(), e.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if err := s.enterpriseSupport(r, &p); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -417,4 +428,32 @@ func (s *Server) enterpriseBatchDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.redirect(w, r, "/enterprises", "flash.deleted")
+}
+
+// enterpriseSupport fills the policies and expert services of the
+// enterprise page when the reader may see them (outside the grid staff's
+// grids the section is left out).
+func (s *Server) enterpriseSupport(r *http.Request, p *enterpriseShowPage) error {
+	ri := info(r)
+	if !auth.Can(ri.sess.user.Role, auth.PermSupportRead) {
+		return nil
+	}
+	actor := ri.sess.actor
+	var err error
+	p.Policies, err = s.store.EnterprisePolicies(r.Context(), actor, p.E.ID)
+	if model.ErrorCode(err) == model.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	p.Support = true
+	if p.Services, err = s.store.ExpertServices(r.Context(), actor, store.ServiceFilter{EnterpriseID: p.E.ID, Limit: 50}); err != nil {
+		return err
+	}
+	if p.Experts, err = s.store.Experts(r.Context(), actor); err != nil {
+		return err
+	}
+	p.Today = s.ctxNow().Format("2006-01-02")
+	return nil
 }

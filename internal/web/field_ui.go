@@ -43,6 +43,7 @@ func (s *Server) fieldRoutes() {
 	s.handle("POST", "/admin/field/topics", auth.PermDictWrite, s.topicSave)
 	s.handle("POST", "/admin/field/categories", auth.PermDictWrite, s.categorySave)
 	s.handle("POST", "/admin/field/rules", auth.PermDictWrite, s.visitRuleSave)
+	s.handle("POST", "/admin/field/expert-kinds", auth.PermDictWrite, s.expertKindSave)
 	s.fieldAPIRoutes()
 }
 
@@ -674,6 +675,7 @@ type fieldAdminPage struct {
 	Categories  []model.Category
 	Departments []model.Department
 	Rules       []model.VisitRule
+	ExpertKinds []model.ExpertKind // 三师助企 kinds
 	Periods     []string
 	Scopes      []string
 }
@@ -688,7 +690,9 @@ func (s *Server) renderFieldAdmin(w http.ResponseWriter, r *http.Request, status
 	if p.Topics, err = s.store.Topics(r.Context()); err == nil {
 		if p.Categories, err = s.store.Categories(r.Context()); err == nil {
 			if p.Departments, err = s.store.Departments(r.Context()); err == nil {
-				p.Rules, err = s.store.VisitRules(r.Context())
+				if p.Rules, err = s.store.VisitRules(r.Context()); err == nil {
+					p.ExpertKinds, err = s.store.ExpertKinds(r.Context())
+				}
 			}
 		}
 	}
@@ -721,6 +725,15 @@ func (s *Server) topicSave(w http.ResponseWriter, r *http.Request) {
 	id, _ := strconv.ParseInt(f.Get("id"), 10, 64)
 	pos, _ := strconv.Atoi(f.Get("position"))
 	_, err := s.store.SaveTopic(r.Context(), info(r).sess.actor, model.Topic{ID: id, Code: f.Get("code"), Name: f.Get("name"),
+		NameEn: f.Get("name_en"), Position: pos, Active: f.Get("active") == "1"})
+	s.fieldAdminSaved(w, r, err)
+}
+
+func (s *Server) expertKindSave(w http.ResponseWriter, r *http.Request) {
+	f := r.PostForm
+	id, _ := strconv.ParseInt(f.Get("id"), 10, 64)
+	pos, _ := strconv.Atoi(f.Get("position"))
+	_, err := s.store.SaveExpertKind(r.Context(), info(r).sess.actor, model.ExpertKind{ID: id, Code: f.Get("code"), Name: f.Get("name"),
 		NameEn: f.Get("name_en"), Position: pos, Active: f.Get("active") == "1"})
 	s.fieldAdminSaved(w, r, err)
 }

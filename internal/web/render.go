@@ -258,6 +258,9 @@ func (v *View) Menu() []MenuGroup {
 		MenuItem{"problems", "menu.problems", "/problems", string(auth.PermProblemRead)},
 		MenuItem{"coverage", "menu.coverage", "/coverage", string(auth.PermVisitRead)},
 		MenuItem{"problem_stats", "menu.problem_stats", "/problems/stats", string(auth.PermProblemRead)})
+	add("menu.support",
+		MenuItem{"policies", "menu.policies", "/policies", string(auth.PermSupportRead)},
+		MenuItem{"experts", "menu.experts", "/experts", string(auth.PermSupportRead)})
 	add("menu.system",
 		MenuItem{"users", "menu.users", "/admin/users", string(auth.PermUserAdmin)},
 		MenuItem{"industries", "menu.industries", "/admin/industries", string(auth.PermDictWrite)},
