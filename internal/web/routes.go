@@ -147,6 +147,7 @@ func (s *Server) registerRoutes() {
 	s.stationRoutes()
 
 	s.fieldRoutes()
+	s.reminderRoutes()
 
 	// Anything else is a friendly 404 (JSON under /api/).
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
