@@ -14,7 +14,6 @@ import (
 	"redgrid/internal/demo"
 	"redgrid/internal/jobs"
 	"redgrid/internal/model"
-	"redgrid/internal/store"
 	"redgrid/internal/web"
 	"redgrid/internal/webhook"
 )
@@ -103,8 +102,8 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	go escalateLoop(ctx, s, log)
 	runner := &jobs.Runner{Store: s, Holder: jobHolder(), Hour: cfg.ReminderHour, Log: log}
+	go escalateLoop(ctx, runner, log)
 	if cfg.WebhookURL != "" {
 		runner.Sender = &webhook.Sender{Store: s, URL: cfg.WebhookURL, Secret: cfg.WebhookSecret}
 	}
@@ -166,13 +165,13 @@ func printDemo(env *Env, r demo.Result) {
 }
 
 // escalateLoop flags overdue problems for the administrators at start and
-// then hourly (the query reads the open-and-due index only; a problem is
+// then hourly, under the escalate lease (the query reads the open-and-due index only; a problem is
 // escalated once).
-func escalateLoop(ctx context.Context, s *store.Store, log *slog.Logger) {
+func escalateLoop(ctx context.Context, r *jobs.Runner, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
-		if n, err := s.EscalateOverdue(ctx); err != nil && ctx.Err() == nil {
+		if n, err := r.Escalate(ctx); err != nil && ctx.Err() == nil {
 			log.Error("escalate overdue problems", "err", err)
 		} else if n > 0 {
 			log.Info("overdue problems escalated", "count", n)

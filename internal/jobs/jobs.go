@@ -18,6 +18,7 @@ import (
 const (
 	JobReminders = "reminders"
 	JobWebhook   = "webhook"
+	JobEscalate  = "escalate"
 )
 
 // leaseTTL bounds a run: a process that dies holding a lease blocks the
@@ -59,6 +60,21 @@ func (r *Runner) SendWebhooks(ctx context.Context) (int, error) {
 	}
 	n, err := r.Sender.SendDue(ctx)
 	if ferr := r.Store.FinishLease(context.WithoutCancel(ctx), JobWebhook, r.Holder, false); err == nil {
+		err = ferr
+	}
+	return n, err
+}
+
+// Escalate flags overdue problems under the escalate lease (the query
+// itself escalates a problem once; the lease keeps two processes from
+// flagging the same problem at the same moment).
+func (r *Runner) Escalate(ctx context.Context) (int, error) {
+	ok, err := r.Store.TryLease(ctx, JobEscalate, r.Holder, leaseTTL)
+	if err != nil || !ok {
+		return 0, err
+	}
+	n, err := r.Store.EscalateOverdue(ctx)
+	if ferr := r.Store.FinishLease(context.WithoutCancel(ctx), JobEscalate, r.Holder, false); err == nil {
 		err = ferr
 	}
 	return n, err

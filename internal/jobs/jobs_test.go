@@ -94,3 +94,33 @@ func TestTwoRunnersOneRuns(t *testing.T) {
 		t.Fatalf("audit entries of the job: %d %v", n, err)
 	}
 }
+
+// Escalation runs where the lease is free, and is skipped while another
+// process holds it.
+func TestEscalateUnderLease(t *testing.T) {
+	s, _ := storetest.Open(t)
+	r := &jobs.Runner{Store: s, Holder: "a"}
+	if ok, err := s.TryLease(bg, jobs.JobEscalate, "b", time.Minute); !ok || err != nil {
+		t.Fatalf("b takes the lease: %v %v", ok, err)
+	}
+	if n, err := r.Escalate(bg); n != 0 || err != nil {
+		t.Fatalf("escalated while b holds the lease: %d %v", n, err)
+	}
+	var holder string
+	if err := s.R.QueryRowContext(bg, "SELECT holder FROM job_leases WHERE name = $1", jobs.JobEscalate).Scan(&holder); err != nil || holder != "b" {
+		t.Fatalf("lease holder %q %v", holder, err)
+	}
+	if err := s.FinishLease(bg, jobs.JobEscalate, "b", false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Escalate(bg); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.R.QueryRowContext(bg, "SELECT holder FROM job_leases WHERE name = $1", jobs.JobEscalate).Scan(&holder); err != nil || holder != "a" {
+		t.Fatalf("lease holder after a's run %q %v", holder, err)
+	}
+	// Not marked done: the hourly job may run again at once.
+	if ok, _ := s.TryLease(bg, jobs.JobEscalate, "b", time.Minute); !ok {
+		t.Fatal("escalate lease not free after a's run")
+	}
+}
