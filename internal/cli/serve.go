@@ -7,12 +7,16 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"strconv"
 	"time"
 
 	"redgrid/internal/demo"
+	"redgrid/internal/jobs"
 	"redgrid/internal/model"
 	"redgrid/internal/store"
 	"redgrid/internal/web"
+	"redgrid/internal/webhook"
 )
 
 func runServe(ctx context.Context, env *Env, args []string) error {
@@ -99,7 +103,15 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	go escalateLoop(ctx, s, log)
+	runner := &jobs.Runner{Store: s, Holder: jobHolder(), Hour: cfg.ReminderHour, Log: log}
+	go escalateLoop(ctx, runner, log)
+	if cfg.WebhookURL != "" {
+		runner.Sender = &webhook.Sender{Store: s, URL: cfg.WebhookURL, Secret: cfg.WebhookSecret}
+	}
+	jctx, stopJobs := context.WithCancel(ctx)
+	jobsDone := make(chan struct{})
+	go func() { defer close(jobsDone); runner.Loop(jctx) }()
+	defer func() { stopJobs(); <-jobsDone }()
 	select {
 	case err := <-errc:
 		if !errors.Is(err, http.ErrServerClosed) {
@@ -156,13 +168,13 @@ func printDemo(env *Env, r demo.Result) {
 }
 
 // escalateLoop flags overdue problems for the administrators at start and
-// then hourly (the query reads the open-and-due index only; a problem is
+// then hourly, under the escalate lease (the query reads the open-and-due index only; a problem is
 // escalated once).
-func escalateLoop(ctx context.Context, s *store.Store, log *slog.Logger) {
+func escalateLoop(ctx context.Context, r *jobs.Runner, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
-		if n, err := s.EscalateOverdue(ctx); err != nil && ctx.Err() == nil {
+		if n, err := r.Escalate(ctx); err != nil && ctx.Err() == nil {
 			log.Error("escalate overdue problems", "err", err)
 		} else if n > 0 {
 			log.Info("overdue problems escalated", "count", n)
@@ -173,4 +185,11 @@ func escalateLoop(ctx context.Context, s *store.Store, log *slog.Logger) {
 		case <-t.C:
 		}
 	}
+}
+
+// jobHolder names this process in the job leases it takes (host, pid and
+// start time: unique among the processes sharing a database).
+func jobHolder() string {
+	host, _ := os.Hostname()
+	return host + "/" + strconv.Itoa(os.Getpid()) + "/" + strconv.FormatInt(time.Now().UnixNano(), 36)
 }

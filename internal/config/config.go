@@ -36,7 +36,11 @@ type Config struct {
 	MapTiles       string // REDGRID_MAP_TILES: tile URL template, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
 	MapTilesGCJ    bool   // REDGRID_MAP_TILES_GCJ: the tiles are GCJ-02 (高德, 腾讯): points are shifted to match
 	MapAttribution string // REDGRID_MAP_ATTRIBUTION: the tile provider's required credit
-	Location       *time.Location
+	// Reminders and the SMS-gateway webhook (jobs, webhook packages).
+	ReminderHour  int    // REDGRID_REMINDER_HOUR: local hour (0–23) of the daily reminder run
+	WebhookURL    string // REDGRID_WEBHOOK_URL: where new reminders are posted; empty: no webhook
+	WebhookSecret string // REDGRID_WEBHOOK_SECRET: HMAC-SHA256 key of the signature header
+	Location      *time.Location
 	// Getenv is the environment the configuration was read from; the secret
 	// keyring reads REDGRID_SECRET_KEY* through it.
 	Getenv func(string) string
@@ -58,6 +62,7 @@ func Default() Config {
 		ShutdownGrace:  15 * time.Second,
 		ImportMaxBytes: 100 << 20,
 		ImportMaxRows:  1_000_000,
+		ReminderHour:   7,
 	}
 }
 
@@ -93,6 +98,16 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	str("LOG_FORMAT", &c.LogFormat)
 	str("MAP_TILES", &c.MapTiles)
 	str("MAP_ATTRIBUTION", &c.MapAttribution)
+	str("WEBHOOK_URL", &c.WebhookURL)
+	str("WEBHOOK_SECRET", &c.WebhookSecret)
+	if v := getenv("REDGRID_REMINDER_HOUR"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 23 {
+			errs = append(errs, fmt.Errorf("REDGRID_REMINDER_HOUR: %q is not an hour 0–23", v))
+		} else {
+			c.ReminderHour = n
+		}
+	}
 	if v := getenv("REDGRID_MAP_TILES_GCJ"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -172,6 +187,17 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("map tiles %q: an http(s) URL template with {z}, {x} and {y}", c.MapTiles))
 		}
 	}
+	if c.WebhookURL != "" {
+		if u, err := url.Parse(c.WebhookURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("webhook URL %q: an http(s) URL", c.WebhookURL))
+		}
+		if len(c.WebhookSecret) < 16 {
+			errs = append(errs, errors.New("webhook secret (REDGRID_WEBHOOK_SECRET) must be at least 16 characters when a webhook URL is set"))
+		}
+	}
+	if c.ReminderHour < 0 || c.ReminderHour > 23 {
+		errs = append(errs, fmt.Errorf("reminder hour %d: use 0–23", c.ReminderHour))
+	}
 	return errors.Join(errs...)
 }
 
@@ -222,5 +248,14 @@ func (c *Config) Masked() [][2]string {
 		{"REDGRID_SHUTDOWN_GRACE", c.ShutdownGrace.String()},
 		{"REDGRID_MAP_TILES", c.MapTiles}, {"REDGRID_MAP_TILES_GCJ", strconv.FormatBool(c.MapTilesGCJ)},
 		{"REDGRID_MAP_ATTRIBUTION", c.MapAttribution},
+		{"REDGRID_REMINDER_HOUR", strconv.Itoa(c.ReminderHour)}, {"REDGRID_WEBHOOK_URL", c.WebhookURL},
+		{"REDGRID_WEBHOOK_SECRET", mask(c.WebhookSecret)},
 	}
+}
+
+func mask(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "****"
 }

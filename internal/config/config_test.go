@@ -40,3 +40,32 @@ func TestMaskedHidesSecrets(t *testing.T) {
 		}
 	}
 }
+
+func TestWebhookConfig(t *testing.T) {
+	c := Default()
+	env := map[string]string{"REDGRID_WEBHOOK_URL": "https://sms.example/hook", "REDGRID_WEBHOOK_SECRET": "0123456789abcdef-s3cret",
+		"REDGRID_REMINDER_HOUR": "6"}
+	if err := c.FromEnv(func(k string) string { return env[k] }); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err != nil || c.ReminderHour != 6 || c.WebhookURL != env["REDGRID_WEBHOOK_URL"] {
+		t.Fatalf("webhook config: %v %+v", err, c)
+	}
+	for _, p := range c.Masked() {
+		if strings.Contains(p[1], "s3cret") {
+			t.Fatalf("%s shows the webhook secret", p[0])
+		}
+	}
+	c.WebhookSecret = "short"
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "REDGRID_WEBHOOK_SECRET") {
+		t.Fatalf("short secret accepted: %v", err)
+	}
+	bad := Default()
+	if err := bad.FromEnv(func(k string) string { return map[string]string{"REDGRID_REMINDER_HOUR": "25"}[k] }); err == nil {
+		t.Fatal("hour 25 accepted")
+	}
+	bad.WebhookURL, bad.WebhookSecret = "ftp://x", "0123456789abcdef"
+	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "ftp") {
+		t.Fatalf("ftp webhook accepted: %v", err)
+	}
+}

@@ -62,3 +62,9 @@ var (
 	// (党员教育管理工作条例 第二十四条).
 	LostContactMonths = 6
 )
+
+// TransferLetterWarnDays: an open transfer whose 介绍信 expires within this
+// many days is brought to the secretaries' inboxes, so the letter is used or
+// reissued in time (中国共产党党员组织关系转接规定 on the letter's period of
+// validity; the warning window is local practice).
+const TransferLetterWarnDays = 7

@@ -238,7 +238,8 @@ func (v *View) Menu() []MenuGroup {
 			out = append(out, MenuGroup{Label: group, Items: ok})
 		}
 	}
-	add("menu.overview", MenuItem{"home", "menu.home", "/", string(auth.PermSelf)})
+	add("menu.overview", MenuItem{"home", "menu.home", "/", string(auth.PermSelf)},
+		MenuItem{"inbox", "menu.inbox", "/inbox", string(auth.PermSelf)})
 	add("menu.registers",
 		MenuItem{"enterprises", "menu.enterprises", "/enterprises", string(auth.PermEnterpriseRead)},
 		MenuItem{"grids", "menu.grids", "/grids", string(auth.PermGridRead)},
@@ -267,7 +268,8 @@ func (v *View) Menu() []MenuGroup {
 		MenuItem{"amenities", "menu.amenities", "/manage/amenities", string(auth.PermDictWrite)},
 		MenuItem{"calendar", "menu.calendar", "/admin/calendar", string(auth.PermDictWrite)},
 		MenuItem{"field_admin", "menu.field_admin", "/admin/field", string(auth.PermDictWrite)},
-		MenuItem{"audit", "menu.audit", "/admin/audit", string(auth.PermAuditRead)})
+		MenuItem{"audit", "menu.audit", "/admin/audit", string(auth.PermAuditRead)},
+		MenuItem{"webhooks", "menu.webhooks", "/admin/webhooks", string(auth.PermAuditRead)})
 	return out
 }
 
