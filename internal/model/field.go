@@ -26,7 +26,11 @@ type VisitRule struct {
 }
 
 // Topic is an entry of the visit topic dictionary.
-type Topic struct {
+type Topic = DictEntry
+
+// DictEntry is one entry of a small admin dictionary (visit topics, expert
+// kinds): a code, names in both locales, an order and an active flag.
+type DictEntry struct {
 	ID       int64  `json:"id"`
 	Code     string `json:"code"`
 	Name     string `json:"name"`

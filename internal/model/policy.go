@@ -94,14 +94,7 @@ type DeliveryInput struct {
 }
 
 // ExpertKind is an entry of the expert kind dictionary (律师, 会计师, 工程师).
-type ExpertKind struct {
-	ID       int64  `json:"id"`
-	Code     string `json:"code"`
-	Name     string `json:"name"`
-	NameEn   string `json:"name_en"`
-	Position int    `json:"position"`
-	Active   bool   `json:"active"`
-}
+type ExpertKind = DictEntry
 
 // Expert is one entry of the 三师助企 register.
 type Expert struct {

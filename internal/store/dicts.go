@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -171,4 +172,61 @@ func checkCodeName(v *model.Validation, code, name *string, maxName int) {
 	} else if len([]rune(*name)) > maxName {
 		v.Add("name", "field.too_long", maxName)
 	}
+}
+
+// dictEntries lists a small dictionary table (code, name, name_en,
+// position, active) in its order.
+func (s *Store) dictEntries(ctx context.Context, table string) ([]model.DictEntry, error) {
+	rows, err := s.R.QueryContext(ctx, "SELECT id, code, name, name_en, position, active FROM "+table+" ORDER BY position, id")
+	if err != nil {
+		return nil, fmt.Errorf("store: %s: %w", table, err)
+	}
+	defer rows.Close()
+	var out []model.DictEntry
+	for rows.Next() {
+		var e model.DictEntry
+		if err := rows.Scan(&e.ID, &e.Code, &e.Name, &e.NameEn, &e.Position, &e.Active); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// saveDictEntry creates (ID 0) or updates an entry of a dictionary table;
+// administrators only. what names the audit action (what.save) and the
+// not-found message (error.not_found.what); entity is the audit entity.
+func (s *Store) saveDictEntry(ctx context.Context, actor *model.Actor, table, what, entity string, in model.DictEntry) (int64, error) {
+	if !actor.Scope.All {
+		return 0, model.Errorf(model.EFORBIDDEN, "error.forbidden")
+	}
+	var v model.Validation
+	checkCodeName(&v, &in.Code, &in.Name, 32)
+	in.NameEn = strings.TrimSpace(in.NameEn)
+	if err := v.Err(); err != nil {
+		return 0, err
+	}
+	id := in.ID
+	err := s.InTx(ctx, func(tx *Tx) error {
+		var err error
+		if id == 0 {
+			err = tx.QueryRowContext(ctx, "INSERT INTO "+table+` (code, name, name_en, position, active) VALUES ($1, $2, $3, $4, $5)
+				RETURNING id`, in.Code, in.Name, in.NameEn, in.Position, in.Active).Scan(&id)
+		} else {
+			var res sql.Result
+			res, err = tx.ExecContext(ctx, "UPDATE "+table+` SET code = $1, name = $2, name_en = $3, position = $4, active = $5
+				WHERE id = $6`, in.Code, in.Name, in.NameEn, in.Position, in.Active, id)
+			if err == nil {
+				if k, _ := res.RowsAffected(); k == 0 {
+					return model.Errorf(model.ENOTFOUND, "error.not_found."+what)
+				}
+			}
+		}
+		if err != nil {
+			return s.dictConflict(err)
+		}
+		in.ID = id
+		return tx.Audit(ctx, actor, Change{Action: what + ".save", Entity: entity, EntityID: id, After: in})
+	})
+	return id, err
 }

@@ -17,56 +17,12 @@ import (
 
 // ExpertKinds lists the kind dictionary.
 func (s *Store) ExpertKinds(ctx context.Context) ([]model.ExpertKind, error) {
-	rows, err := s.R.QueryContext(ctx, "SELECT id, code, name, name_en, position, active FROM expert_kinds ORDER BY position, id")
-	if err != nil {
-		return nil, fmt.Errorf("store: expert kinds: %w", err)
-	}
-	defer rows.Close()
-	var out []model.ExpertKind
-	for rows.Next() {
-		var k model.ExpertKind
-		if err := rows.Scan(&k.ID, &k.Code, &k.Name, &k.NameEn, &k.Position, &k.Active); err != nil {
-			return nil, err
-		}
-		out = append(out, k)
-	}
-	return out, rows.Err()
+	return s.dictEntries(ctx, "expert_kinds")
 }
 
 // SaveExpertKind creates (ID 0) or updates a kind; administrators only.
 func (s *Store) SaveExpertKind(ctx context.Context, actor *model.Actor, in model.ExpertKind) (int64, error) {
-	if !actor.Scope.All {
-		return 0, model.Errorf(model.EFORBIDDEN, "error.forbidden")
-	}
-	var v model.Validation
-	checkCodeName(&v, &in.Code, &in.Name, 32)
-	in.NameEn = strings.TrimSpace(in.NameEn)
-	if err := v.Err(); err != nil {
-		return 0, err
-	}
-	id := in.ID
-	err := s.InTx(ctx, func(tx *Tx) error {
-		var err error
-		if id == 0 {
-			err = tx.QueryRowContext(ctx, `INSERT INTO expert_kinds (code, name, name_en, position, active) VALUES ($1, $2, $3, $4, $5)
-				RETURNING id`, in.Code, in.Name, in.NameEn, in.Position, in.Active).Scan(&id)
-		} else {
-			var res sql.Result
-			res, err = tx.ExecContext(ctx, `UPDATE expert_kinds SET code = $1, name = $2, name_en = $3, position = $4, active = $5
-				WHERE id = $6`, in.Code, in.Name, in.NameEn, in.Position, in.Active, id)
-			if err == nil {
-				if k, _ := res.RowsAffected(); k == 0 {
-					return model.Errorf(model.ENOTFOUND, "error.not_found.expert_kind")
-				}
-			}
-		}
-		if err != nil {
-			return s.dictConflict(err)
-		}
-		in.ID = id
-		return tx.Audit(ctx, actor, Change{Action: "expert_kind.save", Entity: "expert_kind", EntityID: id, After: in})
-	})
-	return id, err
+	return s.saveDictEntry(ctx, actor, "expert_kinds", "expert_kind", "expert_kind", in)
 }
 
 const expertCols = `x.id, x.name, x.kind_id, COALESCE(k.name, ''), x.employer, x.specialty, x.active, x.updated_at, x.version`

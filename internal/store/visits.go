@@ -454,54 +454,10 @@ func (s *Store) VisitPhoto(ctx context.Context, actor *model.Actor, visitID, pho
 
 // Topics lists the visit topic dictionary.
 func (s *Store) Topics(ctx context.Context) ([]model.Topic, error) {
-	rows, err := s.R.QueryContext(ctx, "SELECT id, code, name, name_en, position, active FROM visit_topics ORDER BY position, id")
-	if err != nil {
-		return nil, fmt.Errorf("store: topics: %w", err)
-	}
-	defer rows.Close()
-	var out []model.Topic
-	for rows.Next() {
-		var t model.Topic
-		if err := rows.Scan(&t.ID, &t.Code, &t.Name, &t.NameEn, &t.Position, &t.Active); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return s.dictEntries(ctx, "visit_topics")
 }
 
-// SaveTopic creates (ID 0) or updates a visit topic.
+// SaveTopic creates (ID 0) or updates a visit topic; administrators only.
 func (s *Store) SaveTopic(ctx context.Context, actor *model.Actor, in model.Topic) (int64, error) {
-	if !actor.Scope.All {
-		return 0, model.Errorf(model.EFORBIDDEN, "error.forbidden")
-	}
-	var v model.Validation
-	checkCodeName(&v, &in.Code, &in.Name, 32)
-	in.NameEn = strings.TrimSpace(in.NameEn)
-	if err := v.Err(); err != nil {
-		return 0, err
-	}
-	id := in.ID
-	err := s.InTx(ctx, func(tx *Tx) error {
-		var err error
-		if id == 0 {
-			err = tx.QueryRowContext(ctx, `INSERT INTO visit_topics (code, name, name_en, position, active) VALUES ($1, $2, $3, $4, $5)
-				RETURNING id`, in.Code, in.Name, in.NameEn, in.Position, in.Active).Scan(&id)
-		} else {
-			var res sql.Result
-			res, err = tx.ExecContext(ctx, `UPDATE visit_topics SET code = $1, name = $2, name_en = $3, position = $4, active = $5
-				WHERE id = $6`, in.Code, in.Name, in.NameEn, in.Position, in.Active, id)
-			if err == nil {
-				if k, _ := res.RowsAffected(); k == 0 {
-					return model.Errorf(model.ENOTFOUND, "error.not_found.topic")
-				}
-			}
-		}
-		if err != nil {
-			return s.dictConflict(err)
-		}
-		in.ID = id
-		return tx.Audit(ctx, actor, Change{Action: "topic.save", Entity: "visit_topic", EntityID: id, After: in})
-	})
-	return id, err
+	return s.saveDictEntry(ctx, actor, "visit_topics", "topic", "visit_topic", in)
 }
