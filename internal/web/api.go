@@ -401,3 +401,22 @@ func (o optFloat) apply(dst **float64) {
 		*dst = o.v
 	}
 }
+
+// pageJSON is a keyset page of a list as the API answers it.
+type pageJSON[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor,omitempty"`
+	PrevCursor string `json:"prev_cursor,omitempty"`
+}
+
+// writePage answers a list page (an empty list as [], never null), or err.
+func writePage[T any](s *Server, w http.ResponseWriter, r *http.Request, items []T, next, prev string, err error) {
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if items == nil {
+		items = []T{}
+	}
+	writeJSON(w, http.StatusOK, pageJSON[T]{Items: items, NextCursor: next, PrevCursor: prev})
+}

@@ -144,26 +144,14 @@ func visitFilterFrom(q url.Values) (store.VisitFilter, error) {
 	return f, v.Err()
 }
 
-type visitListResponse struct {
-	Items      []model.Visit `json:"items"`
-	NextCursor string        `json:"next_cursor,omitempty"`
-	PrevCursor string        `json:"prev_cursor,omitempty"`
-}
-
 func (s *Server) apiVisitList(w http.ResponseWriter, r *http.Request) {
 	f, err := visitFilterFrom(r.URL.Query())
-	var resp visitListResponse
+	var items []model.Visit
+	var next, prev string
 	if err == nil {
-		resp.Items, resp.NextCursor, resp.PrevCursor, err = s.store.ListVisits(r.Context(), info(r).sess.actor, f)
+		items, next, prev, err = s.store.ListVisits(r.Context(), info(r).sess.actor, f)
 	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if resp.Items == nil {
-		resp.Items = []model.Visit{}
-	}
-	writeJSON(w, http.StatusOK, resp)
+	writePage(s, w, r, items, next, prev, err)
 }
 
 func (s *Server) apiVisitCreate(w http.ResponseWriter, r *http.Request) {
@@ -267,26 +255,14 @@ func problemFilterFrom(q url.Values) (model.ProblemFilter, error) {
 	return f, v.Err()
 }
 
-type problemListResponse struct {
-	Items      []model.Problem `json:"items"`
-	NextCursor string          `json:"next_cursor,omitempty"`
-	PrevCursor string          `json:"prev_cursor,omitempty"`
-}
-
 func (s *Server) apiProblemList(w http.ResponseWriter, r *http.Request) {
 	f, err := problemFilterFrom(r.URL.Query())
-	var resp problemListResponse
+	var items []model.Problem
+	var next, prev string
 	if err == nil {
-		resp.Items, resp.NextCursor, resp.PrevCursor, err = s.store.ListProblems(r.Context(), info(r).sess.actor, f)
+		items, next, prev, err = s.store.ListProblems(r.Context(), info(r).sess.actor, f)
 	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if resp.Items == nil {
-		resp.Items = []model.Problem{}
-	}
-	writeJSON(w, http.StatusOK, resp)
+	writePage(s, w, r, items, next, prev, err)
 }
 
 func (s *Server) apiProblemCreate(w http.ResponseWriter, r *http.Request) {

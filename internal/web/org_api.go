@@ -44,30 +44,18 @@ func init() {
 	moreSchemas["AllianceList"] = listOf("Alliance")
 }
 
-type orgListResponse struct {
-	Items      []model.Organization `json:"items"`
-	NextCursor string               `json:"next_cursor,omitempty"`
-	PrevCursor string               `json:"prev_cursor,omitempty"`
-}
-
 func (s *Server) apiOrgList(w http.ResponseWriter, r *http.Request) {
 	if wantsFile(r) {
 		s.exportList(w, r, "organizations")
 		return
 	}
 	f, err := orgFilterFrom(r.URL.Query())
-	var resp orgListResponse
+	var items []model.Organization
+	var next, prev string
 	if err == nil {
-		resp.Items, resp.NextCursor, resp.PrevCursor, err = s.store.ListOrganizations(r.Context(), info(r).sess.actor, f)
+		items, next, prev, err = s.store.ListOrganizations(r.Context(), info(r).sess.actor, f)
 	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if resp.Items == nil {
-		resp.Items = []model.Organization{}
-	}
-	writeJSON(w, http.StatusOK, resp)
+	writePage(s, w, r, items, next, prev, err)
 }
 
 func (s *Server) apiOrgGet(w http.ResponseWriter, r *http.Request) {

@@ -110,35 +110,23 @@ func (s *Server) transferOut(r *http.Request, t model.Transfer) transferJSON {
 	return out
 }
 
-type transferListResponse struct {
-	Items      []model.Transfer `json:"items"`
-	NextCursor string           `json:"next_cursor,omitempty"`
-	PrevCursor string           `json:"prev_cursor,omitempty"`
-}
-
 func (s *Server) apiTransferList(w http.ResponseWriter, r *http.Request) {
 	if wantsFile(r) {
 		s.exportList(w, r, "transfers")
 		return
 	}
 	f, err := transferFilterFrom(r.URL.Query())
-	var resp transferListResponse
+	var items []model.Transfer
+	var next, prev string
 	if err == nil {
-		resp.Items, resp.NextCursor, resp.PrevCursor, err = s.store.ListTransfers(r.Context(), info(r).sess.actor, f)
+		items, next, prev, err = s.store.ListTransfers(r.Context(), info(r).sess.actor, f)
 	}
-	if err != nil {
-		if model.ErrorCode(err) == model.ENOTFOUND {
-			var v model.Validation
-			v.Add("org", "field.unknown")
-			err = v.Err()
-		}
-		s.fail(w, r, err)
-		return
+	if model.ErrorCode(err) == model.ENOTFOUND {
+		var v model.Validation
+		v.Add("org", "field.unknown")
+		err = v.Err()
 	}
-	if resp.Items == nil {
-		resp.Items = []model.Transfer{}
-	}
-	writeJSON(w, http.StatusOK, resp)
+	writePage(s, w, r, items, next, prev, err)
 }
 
 func (s *Server) apiTransferGet(w http.ResponseWriter, r *http.Request) {
@@ -197,30 +185,18 @@ func (s *Server) apiTransferAct(action string) http.HandlerFunc {
 
 // ---- surveys ----
 
-type surveyListResponse struct {
-	Items      []model.Survey `json:"items"`
-	NextCursor string         `json:"next_cursor,omitempty"`
-	PrevCursor string         `json:"prev_cursor,omitempty"`
-}
-
 func (s *Server) apiSurveyList(w http.ResponseWriter, r *http.Request) {
 	if wantsFile(r) {
 		s.exportList(w, r, "surveys")
 		return
 	}
 	f, err := surveyFilterFrom(r.URL.Query())
-	var resp surveyListResponse
+	var items []model.Survey
+	var next, prev string
 	if err == nil {
-		resp.Items, resp.NextCursor, resp.PrevCursor, err = s.store.ListSurveys(r.Context(), info(r).sess.actor, f)
+		items, next, prev, err = s.store.ListSurveys(r.Context(), info(r).sess.actor, f)
 	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if resp.Items == nil {
-		resp.Items = []model.Survey{}
-	}
-	writeJSON(w, http.StatusOK, resp)
+	writePage(s, w, r, items, next, prev, err)
 }
 
 func (s *Server) apiSurveyGet(w http.ResponseWriter, r *http.Request) {
