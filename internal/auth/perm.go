@@ -35,18 +35,21 @@ const (
 	PermSupportRead     Perm = "support:read"     // policies (助企八条) and experts (三师助企); deliveries and services of one's grids
 	PermSupportWrite    Perm = "support:write"    // record deliveries and expert services for one's grids' enterprises
 	PermSupportAdmin    Perm = "support:admin"    // keep the policies and the expert register (administrators)
+	PermStatsRead       Perm = "stats:read"       // the dashboard, /api/v1/stats and the monthly briefing, within one's scope
+	PermOutputWrite     Perm = "output:write"     // enter monthly output values one at a time (files: the import)
+	PermBriefingWrite   Perm = "briefing:write"   // the briefing's commentary paragraphs
 	PermSelf            Perm = "self"             // any signed-in account
 )
 
 // rolePerms grants permissions per role. Admins hold every permission.
 var rolePerms = map[model.Role][]Perm{
-	model.RoleDepartment: {PermEnterpriseRead, PermGridRead, PermStationRead, PermProblemRead},
+	model.RoleDepartment: {PermEnterpriseRead, PermGridRead, PermStationRead, PermProblemRead, PermStatsRead},
 	model.RoleGridHead: {PermEnterpriseRead, PermEnterpriseWrite, PermGridRead,
 		PermOrgRead, PermMemberRead, PermSurveyRead, PermSurveyWrite, PermImport, PermStationRead,
-		PermVisitRead, PermVisitWrite, PermProblemRead, PermProblemWrite, PermSupportRead, PermSupportWrite},
+		PermVisitRead, PermVisitWrite, PermProblemRead, PermProblemWrite, PermSupportRead, PermSupportWrite, PermStatsRead},
 	model.RoleGridWorker: {PermEnterpriseRead, PermEnterpriseWrite, PermGridRead,
 		PermOrgRead, PermMemberRead, PermSurveyRead, PermSurveyWrite, PermImport, PermStationRead,
-		PermVisitRead, PermVisitWrite, PermProblemRead, PermProblemWrite, PermSupportRead, PermSupportWrite},
+		PermVisitRead, PermVisitWrite, PermProblemRead, PermProblemWrite, PermSupportRead, PermSupportWrite, PermStatsRead},
 	model.RoleOrgSecretary: {PermEnterpriseRead, PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite,
 		PermTransferWrite, PermSurveyRead, PermSurveyWrite, PermImport},
 	model.RoleMember: {},

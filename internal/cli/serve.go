@@ -165,6 +165,14 @@ func printDemo(env *Env, r demo.Result) {
 		r.Visits[model.LevelLeader], r.Visits[model.LevelGridHead], r.Visits[model.LevelGridWorker], r.Problems, r.ProblemsClosed, r.ProblemsOpen)
 	fmt.Fprintf(env.Out, "助企八条: %d policies, %d deliveries (%d 已兑现, %s 万元); 三师助企: %d experts, %d services\n",
 		r.Policies, r.Deliveries, r.Redeemed, store.FormatWan(r.RedeemedYuan), r.Experts, r.ExpertServices)
+	pct := func(p *float64) string {
+		if p == nil {
+			return "—"
+		}
+		return fmt.Sprintf("%.1f%%", *p)
+	}
+	fmt.Fprintf(env.Out, "经济运行: 规上 output through %s %s 万元 (same months of the year before %s 万元, %s); 安德 orders %s; dashboard at /dashboard, briefing at /briefings/%s\n",
+		r.OutputMonth, store.FormatWan(r.OutputYTD), store.FormatWan(r.OutputPrevYTD), pct(r.OutputGrowth), pct(r.AndeOrdersGrowth), r.OutputMonth)
 }
 
 // escalateLoop flags overdue problems for the administrators at start and

@@ -149,6 +149,7 @@ func (s *Server) registerRoutes() {
 	s.fieldRoutes()
 	s.supportRoutes()
 	s.reminderRoutes()
+	s.dashboardRoutes()
 
 	// Anything else is a friendly 404 (JSON under /api/).
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
