@@ -72,3 +72,21 @@ const (
 	BriefingAboveWord    = "以上"
 	BriefingRateDecimals = 1
 )
+
+// BriefingExactCounts names the briefing's counts stated exactly rather than
+// by BriefingCountTiers (keys of internal/briefing; a key "k:name" is
+// matched by "k"). The zone's own reports round headline totals ("1700余家企
+// 业", "60多个党组织", "600余名党员") but keep work-tracking and small
+// defined counts exact ("规上企业189家", "43名网格员", problems handled,
+// accidents): "办结198个" must not read "办结100余个". Local practice,
+// configurable.
+var BriefingExactCounts = map[string]bool{
+	"above_scale": true, "industries": true, "couriers": true,
+	"orgs_kind": true, "full_members": true, "probationary": true,
+	"grids": true, "grid_heads": true, "grid_workers": true,
+	"problems_raised": true, "problems_closed": true, "problems_on_time": true,
+	"problems_open": true, "problems_overdue": true,
+	"stations":           true,
+	"safety_inspections": true, "safety_violations": true, "safety_incidents": true,
+	"major_accidents": true, "open_hazards": true,
+}
