@@ -92,10 +92,12 @@ type Briefing struct {
 	Sections []Section
 }
 
-// Section is one heading of the briefing with its sentences.
+// Section is one heading of the briefing with its sentences, and the
+// commentary paragraphs people wrote for it that month (set by the caller).
 type Section struct {
 	Key, Title string
 	Sentences  []Sentence
+	Commentary []string
 }
 
 // Sentence is one sentence and the figures it states, in order of use.
@@ -150,6 +152,10 @@ func Text(b Briefing) string {
 		s.WriteString("\n")
 		s.WriteString(Paragraph(b.Lang, sec))
 		s.WriteString("\n")
+		for _, c := range sec.Commentary {
+			s.WriteString(c)
+			s.WriteString("\n")
+		}
 	}
 	return s.String()
 }

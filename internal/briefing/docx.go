@@ -30,6 +30,9 @@ func Document(b Briefing) *docx.Document {
 		if n := Notes(b.Lang, sec); n != "" {
 			d.Note(n)
 		}
+		for _, c := range sec.Commentary {
+			d.Paragraph(c)
+		}
 	}
 	return d
 }

@@ -49,7 +49,7 @@ func (l *loader) loadEconomy(ctx context.Context) error {
 	for i, e := range above {
 		size[i] = math.Exp(l.src.R.NormFloat64() * 0.8)
 		if e.Name == andeName {
-			size[i] = 9
+			size[i] = 14
 		}
 	}
 	type cell struct {

@@ -75,6 +75,7 @@ type Figures struct {
 	LastMonth  string    `json:"last_month"`
 	GridID     int64     `json:"grid_id,omitempty"`
 	GridName   string    `json:"grid_name"`
+	ScopeName  string    `json:"scope_name"` // the chosen grid, or the one top grid of the scope ("城西新区")
 	Whole      bool      `json:"whole_zone"` // the figures cover every grid
 
 	Enterprises int           `json:"enterprises"`
@@ -274,6 +275,12 @@ func Compute(ctx context.Context, st Source, actor *model.Actor, f Filter, mayRe
 			return Figures{}, err
 		}
 		fig.GridName = g.Name
+	}
+	fig.ScopeName = fig.GridName
+	if fig.ScopeName == "" && len(nodes) == 1 {
+		if g, err := st.Grid(ctx, model.System, nodes[0]); err == nil {
+			fig.ScopeName = g.Name
+		}
 	}
 	ym := strconv.Itoa(month.Year())
 	py := strconv.Itoa(month.Year() - 1)

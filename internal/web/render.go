@@ -254,6 +254,7 @@ func (v *View) Menu() []MenuGroup {
 	add("menu.overview", MenuItem{"home", "menu.home", "/", string(auth.PermSelf)},
 		MenuItem{"dashboard", "menu.dashboard", "/dashboard", string(auth.PermStatsRead)},
 		MenuItem{"output", "menu.output", "/output", string(auth.PermStatsRead)},
+		MenuItem{"briefing", "menu.briefing", "/briefings", string(auth.PermStatsRead)},
 		MenuItem{"inbox", "menu.inbox", "/inbox", string(auth.PermSelf)})
 	add("menu.registers",
 		MenuItem{"enterprises", "menu.enterprises", "/enterprises", string(auth.PermEnterpriseRead)},

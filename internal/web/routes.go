@@ -150,6 +150,7 @@ func (s *Server) registerRoutes() {
 	s.supportRoutes()
 	s.reminderRoutes()
 	s.dashboardRoutes()
+	s.briefingRoutes()
 
 	// Anything else is a friendly 404 (JSON under /api/).
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
