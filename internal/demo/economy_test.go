@@ -113,4 +113,3 @@ func checkEconomy(t *testing.T, s *store.Store, r demo.Result) {
 		t.Fatal("the .docx lacks the figures")
 	}
 }
-

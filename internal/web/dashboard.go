@@ -47,7 +47,7 @@ func init() {
 		"properties": map[string]any{"month": tStr, "year": tInt, "from": tDate, "to": tDate, "grid_id": tInt, "grid_name": tStr,
 			"whole_zone": tBool, "enterprises": tInt, "above_scale": tInt, "industries": tInt, "couriers": tInt,
 			"by_industry": map[string]any{"type": "array", "items": map[string]any{"type": "object"}},
-			"party": map[string]any{"type": "object"}, "grids": tInt, "grid_workers": tInt, "grid_heads": tInt,
+			"party":       map[string]any{"type": "object"}, "grids": tInt, "grid_workers": tInt, "grid_heads": tInt,
 			"visits": map[string]any{"type": "object"}, "problems": map[string]any{"type": "object"},
 			"stations": map[string]any{"type": "object"}, "safety": map[string]any{"type": "object"},
 			"output": map[string]any{"type": "object", "properties": map[string]any{"ytd_yuan": tInt, "prev_ytd_yuan": tInt,
