@@ -115,7 +115,8 @@ func (s *Store) OutputChildren(ctx context.Context, nodes []int64, from, to stri
 	}
 	var args []any
 	in := inList(nodes, &args)
-	cond := "g.parent_id " + in
+	// A leaf grid has no children: it is its own one row.
+	cond := "(g.parent_id " + in + " OR (g.id " + in + " AND NOT EXISTS (SELECT 1 FROM grids c WHERE c.parent_id = g.id)))"
 	if len(nodes) > 1 {
 		cond = "g.id " + in
 	}

@@ -161,7 +161,7 @@ func (s *Server) chartJSON(locale string, f stats.Figures) template.JS {
 	cur := make([]float64, len(f.Output.ByMonth))
 	prev := make([]float64, len(f.Output.ByMonth))
 	for i, m := range f.Output.ByMonth {
-		months[i] = T("stats.month_n", m.Month[5:])
+		months[i] = T("stats.month_n", strings.TrimPrefix(m.Month[5:], "0"))
 		cur[i] = math.Round(float64(m.Value)/1e6) / 100 // 亿元, two decimals
 		prev[i] = math.Round(float64(m.Prev)/1e6) / 100
 	}
@@ -182,7 +182,7 @@ func (s *Server) chartJSON(locale string, f stats.Figures) template.JS {
 	pr := make([]float64, len(f.Problems.ByMonth))
 	pd := make([]float64, len(f.Problems.ByMonth))
 	for i, m := range f.Visits.ByMonth {
-		vm[i] = T("stats.month_n", m.Month[5:])
+		vm[i] = T("stats.month_n", strings.TrimPrefix(m.Month[5:], "0"))
 		vd[i] = float64(m.N)
 	}
 	for i, m := range f.Problems.ByMonth {
