@@ -61,8 +61,15 @@ func (im *outputImporter) check(ctx context.Context, q queryer, items []*ImportI
 		above, deleted     bool
 	}
 	ents := map[string]ent{}
+	// Committing, the enterprises are locked (PostgreSQL) as one output
+	// value written alone locks its enterprise: the totals move one writer
+	// at a time.
+	lock := ""
+	if _, ok := q.(*Tx); ok {
+		lock = im.s.forUpdateOf("enterprises")
+	}
 	rows, err := q.QueryContext(ctx, "SELECT id, uscc, grid_id, industry_id, above_scale, deleted_at IS NOT NULL FROM enterprises"+im.s.indexedBy("enterprises_uscc")+" WHERE uscc IN ("+
-		im.s.paramList(1, len(codes))+")", codes...)
+		im.s.paramList(1, len(codes))+")"+lock, codes...)
 	if err != nil {
 		return fmt.Errorf("store: import output lookup: %w", err)
 	}

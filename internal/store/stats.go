@@ -486,8 +486,10 @@ func (s *Store) SetOutputValue(ctx context.Context, actor *model.Actor, in Outpu
 	return s.InTx(ctx, func(tx *Tx) error {
 		args := []any{in.EnterpriseID}
 		var k enterpriseKey
+		// The enterprise row is locked (PostgreSQL) so that its output
+		// values, and the grid they count in, change one writer at a time.
 		if err := tx.QueryRowContext(ctx, "SELECT e.grid_id, e.industry_id, e.above_scale FROM enterprises e WHERE e.id = $1 AND e.deleted_at IS NULL AND "+
-			enterpriseWriteScopeSQL(actor, &args), args...).Scan(&k.grid, &k.industry, &k.above); err != nil {
+			enterpriseWriteScopeSQL(actor, &args)+s.forUpdateOf("e"), args...).Scan(&k.grid, &k.industry, &k.above); err != nil {
 			return notFound(err, "enterprise")
 		}
 		agg := newAggBatch()

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -235,7 +236,17 @@ func (b *aggBatch) flush(ctx context.Context, tx *Tx) error {
 			a.orders += d.orders
 		}
 	}
-	for k, d := range outs {
+	// In key order: concurrent writers lock the shared total rows in the
+	// same order, so they wait for each other instead of deadlocking.
+	outKeys := make([]outNodeKey, 0, len(outs))
+	for k := range outs {
+		outKeys = append(outKeys, k)
+	}
+	slices.SortFunc(outKeys, func(a, b outNodeKey) int {
+		return cmp.Or(cmp.Compare(a.node, b.node), cmp.Compare(a.month, b.month), cmp.Compare(b2i(a.above), b2i(b.above)), cmp.Compare(a.industry, b.industry))
+	})
+	for _, k := range outKeys {
+		d := outs[k]
 		if *d == (outDelta{}) {
 			continue
 		}
@@ -268,7 +279,13 @@ func (b *aggBatch) flush(ctx context.Context, tx *Tx) error {
 			a.worker += d.worker
 		}
 	}
-	for k, d := range vis {
+	visKeys := make([]visKey, 0, len(vis))
+	for k := range vis {
+		visKeys = append(visKeys, k)
+	}
+	slices.SortFunc(visKeys, func(a, b visKey) int { return cmp.Or(cmp.Compare(a.grid, b.grid), cmp.Compare(a.period, b.period)) })
+	for _, k := range visKeys {
+		d := vis[k]
 		if *d == (visDelta{}) {
 			continue
 		}
@@ -300,7 +317,13 @@ func (b *aggBatch) flush(ctx context.Context, tx *Tx) error {
 			a.onTime += d.onTime
 		}
 	}
-	for k, d := range prob {
+	probKeys := make([]probKey, 0, len(prob))
+	for k := range prob {
+		probKeys = append(probKeys, k)
+	}
+	slices.SortFunc(probKeys, func(a, b probKey) int { return cmp.Or(cmp.Compare(a.grid, b.grid), cmp.Compare(a.month, b.month)) })
+	for _, k := range probKeys {
+		d := prob[k]
 		if *d == (probDelta{}) {
 			continue
 		}
@@ -324,7 +347,13 @@ func (b *aggBatch) flush(ctx context.Context, tx *Tx) error {
 			open[openKey{n, k.due}] += d
 		}
 	}
-	for k, d := range open {
+	openKeys := make([]openKey, 0, len(open))
+	for k := range open {
+		openKeys = append(openKeys, k)
+	}
+	slices.SortFunc(openKeys, func(a, b openKey) int { return cmp.Or(cmp.Compare(a.grid, b.grid), cmp.Compare(a.due, b.due)) })
+	for _, k := range openKeys {
+		d := open[k]
 		if d == 0 {
 			continue
 		}
