@@ -514,7 +514,7 @@ func (f Figures) Rows() []Row {
 	if f.Party != nil {
 		n("party", "stats.organizations", int64(f.Party.Organizations), "stats.unit.orgs")
 		for _, k := range model.OrgKinds {
-			n("party", "org.kind."+k, int64(f.Party.ByKind[k]), "stats.unit.orgs")
+			n("party", "organization.kind."+k, int64(f.Party.ByKind[k]), "stats.unit.orgs")
 		}
 		n("party", "stats.members", int64(f.Party.Members), "stats.unit.people")
 		n("party", "stats.full_members", int64(f.Party.Full), "stats.unit.people")

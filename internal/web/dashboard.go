@@ -95,11 +95,12 @@ type dashboardPage struct {
 	ChartJSON template.JS
 	Q         string // the filter as a query string for links
 	Courier   int64  // the courier industry's id, for its link
+	OrgKinds  []string
 }
 
 func (s *Server) dashboardData(r *http.Request) (dashboardPage, int, error) {
 	ri := info(r)
-	p := dashboardPage{}
+	p := dashboardPage{OrgKinds: model.OrgKinds}
 	f, err := statsFilter(r)
 	p.Filter = f
 	grids, gerr := s.store.Grids(r.Context(), ri.sess.actor)
