@@ -21,6 +21,10 @@ CREATE TABLE output_totals (
     PRIMARY KEY (node_id, month, above_scale, industry_id)
 );
 
+-- The largest orders of a month, for the named enterprises of the briefing
+-- and the 经济运行 page: a backward scan of one month's entries.
+CREATE INDEX output_values_orders ON output_values (month, orders_yuan, enterprise_id) WHERE orders_yuan IS NOT NULL;
+
 -- Visits of an enterprise in a period ('2021-08' or '2021') in the grid the
 -- visits were made in: the first one counts the enterprise as visited.
 CREATE TABLE visit_marks (
