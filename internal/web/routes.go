@@ -148,6 +148,7 @@ func (s *Server) registerRoutes() {
 
 	s.fieldRoutes()
 	s.supportRoutes()
+	s.safetyRoutes()
 	s.reminderRoutes()
 
 	// Anything else is a friendly 404 (JSON under /api/).
