@@ -42,7 +42,7 @@ func init() {
 	enum := func(vals []string) map[string]any { return map[string]any{"type": "string", "enum": vals} }
 	moreSchemas["SafetyInput"] = obj(map[string]any{"enterprise_id": tInt, "kind": enum(model.SafetyKinds), "occurred_on": tDate,
 		"description": tStr, "follow_up": tStr, "severity": enum(rules.Severities), "deaths": tInt, "serious_injuries": tInt,
-		"loss_wan": map[string]any{"type": "string", "description": "direct economic loss in 万元, up to four decimals"},
+		"loss_wan":     map[string]any{"type": "string", "description": "direct economic loss in 万元, up to four decimals"},
 		"hazard_level": enum(rules.HazardLevels), "problem_id": tInt, "raise_problem": tBool, "problem_category_id": tInt, "version": tInt},
 		"kind", "occurred_on", "description")
 	moreSchemas["SafetyRectify"] = obj(map[string]any{"rectified_on": tDate, "note": tStr, "version": tInt}, "rectified_on", "note", "version")
