@@ -79,6 +79,12 @@ type Result struct {
 	RedeemedYuan     int64           `json:"redeemed_yuan"` // their amounts
 	Experts          int             `json:"experts"`       // 三师助企 register
 	ExpertServices   int             `json:"expert_services"`
+	// 安全生产, counted by the store's summary
+	SafetyInspections int `json:"safety_inspections"`
+	SafetyViolations  int `json:"safety_violations"`
+	SafetyIncidents   int `json:"safety_incidents"`
+	OpenHazards       int `json:"open_hazards"`
+	MajorAccidents    int `json:"major_accidents"`
 }
 
 // area is a 片区 of the zone: its name, how many grids it has, and where its
@@ -175,7 +181,7 @@ func Load(ctx context.Context, s *store.Store) (Result, error) {
 		return Result{}, fmt.Errorf("demo: %w", err)
 	}
 	l := &loader{s: s, src: gen.NewSource(Seed), names: map[string]bool{}}
-	steps := []func(context.Context) error{l.loadGrids, l.loadOrganizations, l.loadEnterprises, l.loadParty, l.loadUsers, l.loadStations, l.loadField, l.loadSupport}
+	steps := []func(context.Context) error{l.loadGrids, l.loadOrganizations, l.loadEnterprises, l.loadParty, l.loadUsers, l.loadStations, l.loadField, l.loadSupport, l.loadSafety}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			return Result{}, err
@@ -545,6 +551,9 @@ func (l *loader) result(ctx context.Context) (Result, error) {
 		return r, fmt.Errorf("demo: %w", err)
 	}
 	if err := l.fieldResult(ctx, &r); err != nil {
+		return r, fmt.Errorf("demo: %w", err)
+	}
+	if err := l.safetyResult(ctx, &r); err != nil {
 		return r, fmt.Errorf("demo: %w", err)
 	}
 	return r, nil
