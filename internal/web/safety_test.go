@@ -138,7 +138,14 @@ func TestSafetyPages(t *testing.T) {
 	if !strings.Contains(page, `id="safety"`) || !strings.Contains(page, "/safety/new?enterprise="+strconv.FormatInt(ent.ID, 10)) {
 		t.Fatalf("enterprise page has no safety section:\n%s", trim(page))
 	}
-	c.get("/safety/new?enterprise="+strconv.FormatInt(ent.ID, 10)+"&kind=violation", 200)
+	newPath := "/safety/new?enterprise=" + strconv.FormatInt(ent.ID, 10)
+	if f := c.get(newPath+"&kind=violation", 200); !strings.Contains(f, `id="violation-fields"`) || strings.Contains(f, `id="incident-fields"`) {
+		t.Fatalf("violation form:\n%s", trim(f))
+	}
+	if f := c.get(newPath+"&kind=incident", 200); !strings.Contains(f, `id="incident-fields"`) || strings.Contains(f, `id="violation-fields"`) {
+		t.Fatalf("incident form:\n%s", trim(f))
+	}
+	c.get("/safety/new?enterprise=999999", 404)
 
 	form := url.Values{"enterprise_id": {strconv.FormatInt(ent.ID, 10)}, "kind": {"violation"}, "occurred_on": {"2021-08-20"},
 		"hazard_level": {"ordinary"}}
