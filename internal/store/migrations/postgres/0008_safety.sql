@@ -29,15 +29,23 @@ CREATE TABLE safety_records (
     updated_at       TIMESTAMPTZ NOT NULL,
     version          INTEGER NOT NULL DEFAULT 1
 );
--- Figures per grid and period (summary, by grid).
-CREATE INDEX safety_grid_day ON safety_records (grid_id, occurred_on);
+-- Counts per kind and period (summary), per grid or over the whole zone
+-- (administrators, department staff): ranges, covering, no row is read.
+CREATE INDEX safety_grid_day ON safety_records (grid_id, kind, occurred_on, severity, deaths);
+-- The zone-wide one also serves the incidents per grid (by grid).
+CREATE INDEX safety_day ON safety_records (kind, occurred_on, severity, deaths, grid_id);
 -- The list, newest first, whole scope or one grid.
 CREATE INDEX safety_sort ON safety_records (sort_key, id);
 CREATE INDEX safety_grid_sort ON safety_records (grid_id, sort_key, id);
 -- An enterprise's records (its page, its list filter).
 CREATE INDEX safety_enterprise ON safety_records (enterprise_id, sort_key, id);
--- Open hazards: violations not rectified yet.
-CREATE INDEX safety_open ON safety_records (grid_id, hazard_level) WHERE is_open = TRUE;
--- Major accidents: the last one per scope.
-CREATE INDEX safety_major ON safety_records (grid_id, occurred_on) WHERE severity IN ('major', 'especially_major');
+-- Open hazards: violations not rectified yet, a small set: counted per
+-- grid and level (covering), listed in date order.
+CREATE INDEX safety_open ON safety_records (grid_id, hazard_level, occurred_on, is_open) WHERE is_open = TRUE;
+CREATE INDEX safety_open_sort ON safety_records (sort_key, id) WHERE is_open = TRUE;
+-- Hazards open on a past day but rectified since (figures as of To).
+CREATE INDEX safety_rectified ON safety_records (rectified_on, occurred_on, grid_id, hazard_level) WHERE rectified_on IS NOT NULL;
+-- Major accidents: the last one per scope (severity = each major code,
+-- then the date; the grid covered).
+CREATE INDEX safety_major ON safety_records (severity, occurred_on, grid_id);
 CREATE INDEX safety_problem ON safety_records (problem_id) WHERE problem_id IS NOT NULL;
