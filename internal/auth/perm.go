@@ -37,18 +37,21 @@ const (
 	PermSupportAdmin    Perm = "support:admin"    // keep the policies and the expert register (administrators)
 	PermSafetyRead      Perm = "safety:read"      // the safety register (安全生产): department staff all, grid staff their grids
 	PermSafetyWrite     Perm = "safety:write"     // record, edit, rectify; grid staff their grids, the 安监 department all (checked by the store)
+	PermStatsRead       Perm = "stats:read"       // the dashboard, /api/v1/stats and the monthly briefing, within one's scope
+	PermOutputWrite     Perm = "output:write"     // enter monthly output values one at a time (files: the import)
+	PermBriefingWrite   Perm = "briefing:write"   // the briefing's commentary paragraphs
 	PermSelf            Perm = "self"             // any signed-in account
 )
 
 // rolePerms grants permissions per role. Admins hold every permission.
 var rolePerms = map[model.Role][]Perm{
-	model.RoleDepartment: {PermEnterpriseRead, PermGridRead, PermStationRead, PermProblemRead, PermSafetyRead, PermSafetyWrite},
+	model.RoleDepartment: {PermEnterpriseRead, PermGridRead, PermStationRead, PermProblemRead, PermStatsRead, PermSafetyRead, PermSafetyWrite},
 	model.RoleGridHead: {PermEnterpriseRead, PermEnterpriseWrite, PermGridRead,
 		PermOrgRead, PermMemberRead, PermSurveyRead, PermSurveyWrite, PermImport, PermStationRead,
-		PermVisitRead, PermVisitWrite, PermProblemRead, PermProblemWrite, PermSupportRead, PermSupportWrite, PermSafetyRead, PermSafetyWrite},
+		PermVisitRead, PermVisitWrite, PermProblemRead, PermProblemWrite, PermSupportRead, PermSupportWrite, PermStatsRead, PermSafetyRead, PermSafetyWrite},
 	model.RoleGridWorker: {PermEnterpriseRead, PermEnterpriseWrite, PermGridRead,
 		PermOrgRead, PermMemberRead, PermSurveyRead, PermSurveyWrite, PermImport, PermStationRead,
-		PermVisitRead, PermVisitWrite, PermProblemRead, PermProblemWrite, PermSupportRead, PermSupportWrite, PermSafetyRead, PermSafetyWrite},
+		PermVisitRead, PermVisitWrite, PermProblemRead, PermProblemWrite, PermSupportRead, PermSupportWrite, PermStatsRead, PermSafetyRead, PermSafetyWrite},
 	model.RoleOrgSecretary: {PermEnterpriseRead, PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite,
 		PermTransferWrite, PermSurveyRead, PermSurveyWrite, PermImport},
 	model.RoleMember: {},

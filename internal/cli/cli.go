@@ -56,6 +56,8 @@ func init() {
 		{"key", "personal-data key: status, rotate, reencrypt", runKey},
 		{"import", "import a spreadsheet (xlsx or CSV) into a register, all rows or none", runImport},
 		{"export", "export a register to xlsx or CSV: grids, enterprises, organizations, members, surveys, transfers, audit", runExport},
+		{"briefing", "write a month's briefing (工作简报) from the records: text, html or docx", runBriefing},
+		{"stats", "statistics aggregates: rebuild", runStats},
 		{"config", "print the effective configuration (secrets masked)", runConfig},
 		{"version", "print the version", runVersion},
 	}

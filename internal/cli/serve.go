@@ -167,6 +167,14 @@ func printDemo(env *Env, r demo.Result) {
 		r.Policies, r.Deliveries, r.Redeemed, store.FormatWan(r.RedeemedYuan), r.Experts, r.ExpertServices)
 	fmt.Fprintf(env.Out, "安全生产: %d inspections, %d violations (%d hazards open), %d incidents, %d major accidents\n",
 		r.SafetyInspections, r.SafetyViolations, r.OpenHazards, r.SafetyIncidents, r.MajorAccidents)
+	pct := func(p *float64) string {
+		if p == nil {
+			return "—"
+		}
+		return fmt.Sprintf("%.1f%%", *p)
+	}
+	fmt.Fprintf(env.Out, "经济运行: 规上 output through %s %s 万元 (same months of the year before %s 万元, %s); 安德 orders %s; dashboard at /dashboard, briefing at /briefings/%s\n",
+		r.OutputMonth, store.FormatWan(r.OutputYTD), store.FormatWan(r.OutputPrevYTD), pct(r.OutputGrowth), pct(r.AndeOrdersGrowth), r.OutputMonth)
 }
 
 // escalateLoop flags overdue problems for the administrators at start and

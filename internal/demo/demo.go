@@ -85,6 +85,13 @@ type Result struct {
 	SafetyIncidents   int `json:"safety_incidents"`
 	OpenHazards       int `json:"open_hazards"`
 	MajorAccidents    int `json:"major_accidents"`
+	// The economy through August 2021, computed by internal/stats from the
+	// output values the demo loaded (yuan; growth in percent).
+	OutputMonth      string   `json:"output_month"`
+	OutputYTD        int64    `json:"output_ytd_yuan"`
+	OutputPrevYTD    int64    `json:"output_prev_ytd_yuan"`
+	OutputGrowth     *float64 `json:"output_growth_percent"`
+	AndeOrdersGrowth *float64 `json:"ande_orders_growth_percent"`
 }
 
 // area is a 片区 of the zone: its name, how many grids it has, and where its
@@ -181,7 +188,7 @@ func Load(ctx context.Context, s *store.Store) (Result, error) {
 		return Result{}, fmt.Errorf("demo: %w", err)
 	}
 	l := &loader{s: s, src: gen.NewSource(Seed), names: map[string]bool{}}
-	steps := []func(context.Context) error{l.loadGrids, l.loadOrganizations, l.loadEnterprises, l.loadParty, l.loadUsers, l.loadStations, l.loadField, l.loadSupport, l.loadSafety}
+	steps := []func(context.Context) error{l.loadGrids, l.loadOrganizations, l.loadEnterprises, l.loadParty, l.loadUsers, l.loadStations, l.loadField, l.loadSupport, l.loadEconomy, l.loadSafety}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			return Result{}, err
@@ -551,6 +558,9 @@ func (l *loader) result(ctx context.Context) (Result, error) {
 		return r, fmt.Errorf("demo: %w", err)
 	}
 	if err := l.fieldResult(ctx, &r); err != nil {
+		return r, fmt.Errorf("demo: %w", err)
+	}
+	if err := l.economyResult(ctx, &r); err != nil {
 		return r, fmt.Errorf("demo: %w", err)
 	}
 	if err := l.safetyResult(ctx, &r); err != nil {

@@ -65,6 +65,7 @@ func TestLoad(t *testing.T) {
 	s, r := load(t)
 	ctx := context.Background()
 	checkStations(t, s, r)
+	checkEconomy(t, s, r)
 
 	// The article's figures, counted from the stored records.
 	var total, above, workers int

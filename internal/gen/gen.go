@@ -26,6 +26,9 @@ type Options struct {
 	Visits      int    // visits (0: none)
 	Problems    int    // enterprise problems (0: none)
 	Safety      int    // safety records (安全生产; 0: none)
+	// OutputMonths is how many months of output values every enterprise
+	// gets, ending with Reference's month (0: none).
+	OutputMonths int
 }
 
 // Defaults.
@@ -127,6 +130,11 @@ func Run(ctx context.Context, s *store.Store, opt Options, log io.Writer) error 
 	}
 	if opt.Safety > 0 {
 		if err := runSafety(ctx, s, opt, log); err != nil {
+			return err
+		}
+	}
+	if opt.OutputMonths > 0 {
+		if err := runOutput(ctx, s, opt, log); err != nil {
 			return err
 		}
 	}

@@ -52,6 +52,10 @@ var SeedIndustries = []struct{ Code, Name, NameEn string }{
 	{"other", "其他", "Other"},
 }
 
+// CourierIndustry is the industry code whose enterprises the dashboard and
+// briefing count as courier companies (the article's 8 快递企业).
+const CourierIndustry = "courier"
+
 // SeedDepartments are the departments problems are routed to (PRODUCT.md).
 var SeedDepartments = []struct{ Code, Name, NameEn string }{
 	{"safety", "安监", "Work safety"},

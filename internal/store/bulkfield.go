@@ -250,6 +250,74 @@ func (s *Store) BulkLoadField(ctx context.Context, nv int, visit func(i int) Bul
 	if err != nil {
 		return err
 	}
+	if err := s.RebuildStats(ctx); err != nil {
+		return err
+	}
+	return s.Analyze(ctx)
+}
+
+// BulkOutput is one generated output value (yuan).
+type BulkOutput struct {
+	EnterpriseID int64
+	Month        string
+	ValueYuan    int64
+	OrdersYuan   *int64
+}
+
+// BulkLoadOutput inserts n monthly output values (replacing stored ones of
+// the same enterprise and month) in large transactions, then recomputes the
+// statistics aggregates. For generated data sets and the demo zone; files
+// from users go through the import with its checks.
+func (s *Store) BulkLoadOutput(ctx context.Context, n int, row func(i int) BulkOutput, progress func(done int)) error {
+	if s.dialect.name == "sqlite" {
+		restore, err := s.bulkPragmas(ctx)
+		if err != nil {
+			return err
+		}
+		defer restore()
+	}
+	for lo := 0; lo < n; lo += bulkFieldRowsPerTx {
+		hi := min(lo+bulkFieldRowsPerTx, n)
+		err := s.InTx(ctx, func(tx *Tx) error {
+			for i := lo; i < hi; i += outputRowsPerStmt {
+				m := min(hi, i+outputRowsPerStmt) - i
+				args := make([]any, 0, 5*m)
+				var b strings.Builder
+				b.WriteString("INSERT INTO output_values (enterprise_id, month, value_yuan, orders_yuan, updated_at) VALUES ")
+				for j := range m {
+					r := row(i + j)
+					if r.ValueYuan < 0 || !validMonth(r.Month) {
+						return fmt.Errorf("store: bulk output row %d: bad month %q or value %d", i+j, r.Month, r.ValueYuan)
+					}
+					if j > 0 {
+						b.WriteByte(',')
+					}
+					fmt.Fprintf(&b, "($%d,$%d,$%d,$%d,$%d)", 5*j+1, 5*j+2, 5*j+3, 5*j+4, 5*j+5)
+					var orders any
+					if r.OrdersYuan != nil {
+						orders = *r.OrdersYuan
+					}
+					args = append(args, r.EnterpriseID, r.Month, r.ValueYuan, orders, tx.now)
+				}
+				b.WriteString(` ON CONFLICT (enterprise_id, month) DO UPDATE SET value_yuan = excluded.value_yuan,
+					orders_yuan = excluded.orders_yuan, updated_at = excluded.updated_at`)
+				if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+					return fmt.Errorf("store: bulk output: %w", err)
+				}
+			}
+			return tx.Audit(ctx, model.System, Change{Action: "output_value.bulk_load", Entity: "output_value",
+				After: map[string]int{"rows": hi - lo, "from": lo}})
+		})
+		if err != nil {
+			return err
+		}
+		if progress != nil {
+			progress(hi)
+		}
+	}
+	if err := s.RebuildStats(ctx); err != nil {
+		return err
+	}
 	return s.Analyze(ctx)
 }
 

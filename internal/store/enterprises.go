@@ -349,6 +349,10 @@ func (s *Store) UpdateEnterprise(ctx context.Context, actor *model.Actor, id int
 			if err := bumpGridCount(ctx, tx, in.GridID, in.IndustryID, 1, b2i(in.AboveScale)); err != nil {
 				return err
 			}
+			if err := enterpriseMoved(ctx, tx, id, enterpriseKey{old.GridID, old.IndustryID, old.AboveScale, true},
+				enterpriseKey{in.GridID, in.IndustryID, in.AboveScale, true}); err != nil {
+				return err
+			}
 		}
 		in.Version = old.Version + 1
 		return tx.Audit(ctx, actor, Change{Action: "enterprise.update", Entity: "enterprise", EntityID: id,
@@ -418,6 +422,16 @@ func (s *Store) setDeletedTx(ctx context.Context, tx *Tx, actor *model.Actor, id
 		return model.Errorf(model.ECONFLICT, "error.stale", old.Version)
 	}
 	if err := bumpGridCount(ctx, tx, old.GridID, old.IndustryID, sign, sign*b2i(old.AboveScale)); err != nil {
+		return err
+	}
+	k := enterpriseKey{old.GridID, old.IndustryID, old.AboveScale, true}
+	before, after := k, k
+	if del {
+		after.live = false
+	} else {
+		before.live = false
+	}
+	if err := enterpriseMoved(ctx, tx, id, before, after); err != nil {
 		return err
 	}
 	return tx.Audit(ctx, actor, Change{Action: verb, Entity: "enterprise", EntityID: id,

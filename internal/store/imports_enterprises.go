@@ -403,6 +403,10 @@ func (im *enterpriseImporter) update(ctx context.Context, tx *Tx, it *ImportItem
 		if err := bumpGridCount(ctx, tx, in.GridID, in.IndustryID, 1, b2i(in.AboveScale)); err != nil {
 			return err
 		}
+		if err := enterpriseMoved(ctx, tx, it.id, enterpriseKey{old.GridID, old.IndustryID, old.AboveScale, true},
+			enterpriseKey{in.GridID, in.IndustryID, in.AboveScale, true}); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"redgrid/internal/model"
 )
@@ -23,6 +25,9 @@ type outputImporter struct {
 	actor *model.Actor
 	mode  ImportMode
 	ids   map[*ImportItem]int64
+	// facts: what each checked row contributes to the output totals now
+	// (old, when a value is stored) and after the write (new).
+	old, new map[*ImportItem]outFacts
 }
 
 // outputRowsPerStmt: 5 parameters a row.
@@ -30,13 +35,15 @@ const outputRowsPerStmt = 1000
 
 func (im *outputImporter) check(ctx context.Context, q queryer, items []*ImportItem) error {
 	im.ids = make(map[*ImportItem]int64, len(items)) // this batch's, until apply
+	im.old = make(map[*ImportItem]outFacts, len(items))
+	im.new = make(map[*ImportItem]outFacts, len(items))
 	thisMonth := civilDate(im.s.now()).Format("2006-01")
 	codes := make([]any, 0, len(items))
 	for _, it := range items {
 		r := it.Row.(*OutputValueImportRow)
 		r.USCC = strings.ToUpper(strings.TrimSpace(r.USCC))
 		switch {
-		case len(r.Month) != 7 || r.Month[4] != '-':
+		case !validMonth(r.Month):
 			it.fail("month", "field.month_format")
 		case r.Month > thisMonth:
 			it.fail("month", "output.month_future")
@@ -50,20 +57,26 @@ func (im *outputImporter) check(ctx context.Context, q queryer, items []*ImportI
 		codes = append(codes, r.USCC)
 	}
 	type ent struct {
-		id      int64
-		grid    int64
-		deleted bool
+		id, grid, industry int64
+		above, deleted     bool
 	}
 	ents := map[string]ent{}
-	rows, err := q.QueryContext(ctx, "SELECT id, uscc, grid_id, deleted_at IS NOT NULL FROM enterprises"+im.s.indexedBy("enterprises_uscc")+" WHERE uscc IN ("+
-		im.s.paramList(1, len(codes))+")", codes...)
+	// Committing, the enterprises are locked (PostgreSQL) as one output
+	// value written alone locks its enterprise: the totals move one writer
+	// at a time.
+	lock := ""
+	if _, ok := q.(*Tx); ok {
+		lock = im.s.forUpdateOf("enterprises")
+	}
+	rows, err := q.QueryContext(ctx, "SELECT id, uscc, grid_id, industry_id, above_scale, deleted_at IS NOT NULL FROM enterprises"+im.s.indexedBy("enterprises_uscc")+" WHERE uscc IN ("+
+		im.s.paramList(1, len(codes))+")"+lock, codes...)
 	if err != nil {
 		return fmt.Errorf("store: import output lookup: %w", err)
 	}
 	for rows.Next() {
 		var e ent
 		var code string
-		if err := rows.Scan(&e.id, &code, &e.grid, &e.deleted); err != nil {
+		if err := rows.Scan(&e.id, &code, &e.grid, &e.industry, &e.above, &e.deleted); err != nil {
 			rows.Close()
 			return err
 		}
@@ -86,6 +99,10 @@ func (im *outputImporter) check(ctx context.Context, q queryer, items []*ImportI
 			continue
 		}
 		im.ids[it] = e.id
+		im.new[it] = outFacts{grid: e.grid, industry: e.industry, above: e.above, month: r.Month, value: r.ValueYuan}
+		if r.OrdersYuan != nil {
+			im.new[it] = withOrders(im.new[it], *r.OrdersYuan)
+		}
 		ids = append(ids, e.id)
 	}
 	type key struct {
@@ -120,6 +137,14 @@ func (im *outputImporter) check(ctx context.Context, q queryer, items []*ImportI
 	for _, it := range items {
 		r := it.Row.(*OutputValueImportRow)
 		v, ok := stored[key{im.ids[it], r.Month}]
+		if ok {
+			f := im.new[it]
+			f.value, f.orders = v.value, sql.NullInt64{}
+			if v.orders != nil {
+				f = withOrders(f, *v.orders)
+			}
+			im.old[it] = f
+		}
 		same := ok && v.value == r.ValueYuan && (v.orders == nil) == (r.OrdersYuan == nil) &&
 			(v.orders == nil || *v.orders == *r.OrdersYuan)
 		classify(it, im.mode, ok, same, "month")
@@ -128,6 +153,7 @@ func (im *outputImporter) check(ctx context.Context, q queryer, items []*ImportI
 }
 
 func (im *outputImporter) apply(ctx context.Context, tx *Tx, items []*ImportItem) error {
+	agg := newAggBatch()
 	var args []any
 	n := 0
 	flush := func() error {
@@ -155,6 +181,10 @@ func (im *outputImporter) apply(ctx context.Context, tx *Tx, items []*ImportItem
 			continue
 		}
 		r := it.Row.(*OutputValueImportRow)
+		if f, ok := im.old[it]; ok {
+			agg.output(f, -1)
+		}
+		agg.output(im.new[it], 1)
 		var orders any
 		if r.OrdersYuan != nil {
 			orders = *r.OrdersYuan
@@ -166,5 +196,19 @@ func (im *outputImporter) apply(ctx context.Context, tx *Tx, items []*ImportItem
 			}
 		}
 	}
-	return flush()
+	if err := flush(); err != nil {
+		return err
+	}
+	return agg.flush(ctx, tx)
+}
+
+func withOrders(f outFacts, orders int64) outFacts {
+	f.orders = sql.NullInt64{Int64: orders, Valid: true}
+	return f
+}
+
+// validMonth reports whether s is a month "YYYY-MM" between 2000 and 2100.
+func validMonth(s string) bool {
+	t, err := time.Parse("2006-01", s)
+	return err == nil && len(s) == 7 && t.Year() >= 2000 && t.Year() <= 2100
 }

@@ -310,6 +310,9 @@ func (s *Store) createProblem(ctx context.Context, tx *Tx, actor *model.Actor, i
 	if err := event(ctx, tx, actor, id, "create", "", model.PRegistered, 0, ""); err != nil {
 		return 0, err
 	}
+	if err := problemChanged(ctx, tx, id, nil); err != nil {
+		return 0, err
+	}
 	for _, a := range attachments {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO problem_attachments (problem_id, mime, data, width, height, taken_at, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, a.MIME, a.Data, a.Width, a.Height, nullDate(a.TakenAt), tx.now); err != nil {
@@ -503,12 +506,19 @@ func (s *Store) ActOnProblem(ctx context.Context, actor *model.Actor, id int64, 
 		args = append(args, tx.now, id, p.Version)
 		q := fmt.Sprintf("UPDATE problems SET %s, updated_at = $%d, version = version + 1 WHERE id = $%d AND version = $%d",
 			strings.Join(parts, ", "), len(args)-2, len(args)-1, len(args))
+		before, err := problemFacts(ctx, tx, id)
+		if err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, q, args...)
 		if err != nil {
 			return fmt.Errorf("store: problem step: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return model.Errorf(model.ECONFLICT, "error.stale", p.Version)
+		}
+		if err := problemChanged(ctx, tx, id, &before); err != nil {
+			return err
 		}
 		note := in.Note
 		if in.Action == PActSatisfaction {

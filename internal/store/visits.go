@@ -280,6 +280,13 @@ func (s *Store) createVisit(ctx context.Context, tx *Tx, actor *model.Actor, in 
 	if err := touchLastVisit(ctx, tx, in.EnterpriseID, level); err != nil {
 		return 0, err
 	}
+	agg := newAggBatch()
+	if err := agg.visit(ctx, tx, in.EnterpriseID, gridID, level, at, 1); err != nil {
+		return 0, err
+	}
+	if err := agg.flush(ctx, tx); err != nil {
+		return 0, err
+	}
 	for _, p := range photos {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO visit_photos (visit_id, mime, data, width, height, taken_at, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, p.MIME, p.Data, p.Width, p.Height, nullDate(p.TakenAt), tx.now); err != nil {
@@ -355,6 +362,18 @@ func (s *Store) UpdateVisit(ctx context.Context, actor *model.Actor, id int64, i
 		}
 		if err := touchLastVisit(ctx, tx, old.EnterpriseID, old.Level); err != nil {
 			return err
+		}
+		if visitPeriods(old.VisitedAt) != visitPeriods(at) {
+			agg := newAggBatch()
+			if err := agg.visit(ctx, tx, old.EnterpriseID, old.GridID, old.Level, old.VisitedAt, -1); err != nil {
+				return err
+			}
+			if err := agg.visit(ctx, tx, old.EnterpriseID, old.GridID, old.Level, at, 1); err != nil {
+				return err
+			}
+			if err := agg.flush(ctx, tx); err != nil {
+				return err
+			}
 		}
 		return tx.Audit(ctx, actor, Change{Action: "visit.update", Entity: "visit", EntityID: id, Before: before,
 			After: map[string]any{"visited_at": at, "topics": topics, "notes": in.Notes}, Reason: in.Reason})

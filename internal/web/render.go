@@ -124,6 +124,13 @@ var funcs = template.FuncMap{
 		return fmt.Sprintf("%.1f km", float64(m)/1000)
 	},
 	"seqSizes": func() []int { return []int{20, 50, 100} },
+	"monthNum": func(m string) int { // "2021-08" → 8
+		if len(m) != 7 {
+			return 0
+		}
+		n, _ := strconv.Atoi(m[5:])
+		return n
+	},
 	"seq": func(n int) []int {
 		out := make([]int, n)
 		for i := range out {
@@ -215,6 +222,12 @@ func (v *View) Num(n any) string {
 	return fmt.Sprint(n)
 }
 
+// Money shows an amount in yuan in 亿元 or 万元 (English: CNY).
+func (v *View) Money(yuan int64) string { return moneyText(v.Locale, yuan) }
+
+// Pct shows a percent with one decimal, or "—" when not computable.
+func (v *View) Pct(p *float64) string { return pctText(p) }
+
 // Can reports whether the signed-in user holds a permission.
 func (v *View) Can(perm string) bool {
 	return v.User != nil && auth.Can(v.User.Role, auth.Perm(perm))
@@ -239,6 +252,9 @@ func (v *View) Menu() []MenuGroup {
 		}
 	}
 	add("menu.overview", MenuItem{"home", "menu.home", "/", string(auth.PermSelf)},
+		MenuItem{"dashboard", "menu.dashboard", "/dashboard", string(auth.PermStatsRead)},
+		MenuItem{"output", "menu.output", "/output", string(auth.PermStatsRead)},
+		MenuItem{"briefing", "menu.briefing", "/briefings", string(auth.PermStatsRead)},
 		MenuItem{"inbox", "menu.inbox", "/inbox", string(auth.PermSelf)})
 	add("menu.registers",
 		MenuItem{"enterprises", "menu.enterprises", "/enterprises", string(auth.PermEnterpriseRead)},

@@ -150,6 +150,8 @@ func (s *Server) registerRoutes() {
 	s.supportRoutes()
 	s.safetyRoutes()
 	s.reminderRoutes()
+	s.dashboardRoutes()
+	s.briefingRoutes()
 
 	// Anything else is a friendly 404 (JSON under /api/).
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

@@ -11,6 +11,9 @@
     });
   });
   // Fill latitude/longitude fields from the browser's location.
+  document.querySelectorAll("[data-print]").forEach(function (btn) {
+    btn.addEventListener("click", function () { window.print(); });
+  });
   document.querySelectorAll("[data-geolocate]").forEach(function (btn) {
     if (!navigator.geolocation) { btn.hidden = true; return; }
     var ids = btn.getAttribute("data-geolocate").split(" ");

@@ -1,0 +1,74 @@
+-- Aggregates behind the dashboard, /api/v1/stats and the monthly briefing,
+-- kept in the transaction of every write that changes them, so the zone's
+-- figures read a few hundred rows however many enterprises, visits and
+-- problems there are. Each total is kept for the grid of the record and for
+-- every grid above it (area, zone): "node" is a grids.id at any level, so a
+-- zone, an area or one grid is one lookup. `redgrid stats rebuild`
+-- recomputes them from the records, and a test compares both.
+
+-- Output value of live enterprises by node, month, industry and 规上 flag
+-- (the enterprise's current grid, industry and flag: a change moves its
+-- months). orders_n counts the enterprises that reported orders.
+CREATE TABLE output_totals (
+    node_id     INTEGER NOT NULL REFERENCES grids (id),
+    month       TEXT NOT NULL,
+    above_scale INTEGER NOT NULL,
+    industry_id INTEGER NOT NULL REFERENCES industries (id),
+    enterprises INTEGER NOT NULL DEFAULT 0,
+    value_yuan  INTEGER NOT NULL DEFAULT 0,
+    orders_yuan INTEGER NOT NULL DEFAULT 0,
+    orders_n    INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (node_id, month, above_scale, industry_id)
+);
+
+-- Visits of an enterprise in a period ('2021-08' or '2021') in the grid the
+-- visits were made in: the first one counts the enterprise as visited.
+CREATE TABLE visit_marks (
+    enterprise_id INTEGER NOT NULL REFERENCES enterprises (id),
+    grid_id       INTEGER NOT NULL REFERENCES grids (id),
+    period        TEXT NOT NULL,
+    visits        INTEGER NOT NULL,
+    PRIMARY KEY (enterprise_id, period, grid_id)
+);
+
+-- Visits per node and period, by level, and the enterprises visited.
+CREATE TABLE visit_totals (
+    node_id     INTEGER NOT NULL REFERENCES grids (id),
+    period      TEXT NOT NULL,
+    enterprises INTEGER NOT NULL DEFAULT 0,
+    leader      INTEGER NOT NULL DEFAULT 0,
+    grid_head   INTEGER NOT NULL DEFAULT 0,
+    grid_worker INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (node_id, period)
+);
+
+-- Problems per node and month: raised in the month (by creation), resolved in
+-- the month (by resolution) and of those on time.
+CREATE TABLE problem_totals (
+    node_id  INTEGER NOT NULL REFERENCES grids (id),
+    month    TEXT NOT NULL,
+    raised   INTEGER NOT NULL DEFAULT 0,
+    resolved INTEGER NOT NULL DEFAULT 0,
+    on_time  INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (node_id, month)
+);
+
+-- Open problems per node and due date ('' when none): open and overdue
+-- counts on any day are a sum over a few rows.
+CREATE TABLE problem_open (
+    node_id INTEGER NOT NULL REFERENCES grids (id),
+    due_on  TEXT NOT NULL,
+    n       INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (node_id, due_on)
+);
+
+-- Commentary paragraphs of the monthly briefing, per month and section.
+CREATE TABLE briefing_notes (
+    month      TEXT NOT NULL,
+    section    TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    updated_by INTEGER REFERENCES users (id),
+    updated_at TIMESTAMP NOT NULL,
+    version    INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (month, section)
+);
