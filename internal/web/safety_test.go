@@ -230,3 +230,24 @@ func TestSafetyPages(t *testing.T) {
 		t.Fatal("worker has no safety menu")
 	}
 }
+
+// 安监 staff keep the register zone-wide (rectify, edit) but register no
+// problems; grid staff do both.
+func TestSafetyDepartmentPage(t *testing.T) {
+	e := newEnv(t)
+	ent := storetest.MustEnterprise(t, e.s, e.f.GridB1.ID, e.f.Industry.ID, 621, "西区铸造有限公司")
+	rec, err := e.s.CreateSafety(bg, model.System, model.SafetyInput{EnterpriseID: ent.ID, Kind: model.SafetyViolation,
+		OccurredOn: "2021-08-02", Description: "熔炼炉旁堆放易燃物", HazardLevel: "ordinary"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := "/safety/" + strconv.FormatInt(rec.ID, 10)
+	d := e.login("anjian")
+	if page := d.get(path, 200); !strings.Contains(page, `id="rectify-form"`) || strings.Contains(page, `id="raise-form"`) {
+		t.Fatalf("安监 record page:\n%s", trim(page))
+	}
+	if page := e.login("admin").get(path, 200); !strings.Contains(page, `id="raise-form"`) {
+		t.Fatalf("admin record page:\n%s", trim(page))
+	}
+	e.login("worker").get(path, 404) // grid A1's worker: another grid
+}

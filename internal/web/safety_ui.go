@@ -117,6 +117,7 @@ func (s *Server) safetyList(w http.ResponseWriter, r *http.Request) {
 // ---- form ----
 
 type safetyFormPage struct {
+	CanRaise   bool
 	E          model.Enterprise
 	R          *model.SafetyRecord
 	Categories []model.Category
@@ -168,7 +169,8 @@ func (s *Server) renderSafetyForm(w http.ResponseWriter, r *http.Request, status
 		id = rec.EnterpriseID
 	}
 	e, err := s.store.Enterprise(r.Context(), actor, id)
-	p := safetyFormPage{E: e, R: rec, Today: s.ctxNow().Format("2006-01-02")}
+	p := safetyFormPage{E: e, R: rec, Today: s.ctxNow().Format("2006-01-02"),
+		CanRaise: auth.Can(info(r).sess.user.Role, auth.PermProblemWrite)}
 	if err == nil {
 		p.Categories, err = s.store.Categories(r.Context())
 	}
@@ -255,6 +257,7 @@ func (s *Server) safetyUpdate(w http.ResponseWriter, r *http.Request) {
 type safetyShowPage struct {
 	R          model.SafetyRecord
 	CanWrite   bool
+	CanRaise   bool // problems are registered by grid staff and administrators
 	Categories []model.Category
 	Today      string
 }
@@ -270,6 +273,7 @@ func (s *Server) renderSafetyShow(w http.ResponseWriter, r *http.Request, status
 	if err == nil {
 		p = safetyShowPage{R: rec, Today: s.ctxNow().Format("2006-01-02")}
 		p.CanWrite = auth.Can(info(r).sess.user.Role, auth.PermSafetyWrite) && s.store.SafetyCanWrite(r.Context(), actor, rec.GridID)
+		p.CanRaise = p.CanWrite && auth.Can(info(r).sess.user.Role, auth.PermProblemWrite)
 		p.Categories, err = s.store.Categories(r.Context())
 	}
 	if err != nil {
