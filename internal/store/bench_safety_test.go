@@ -17,6 +17,12 @@ import (
 //	REDGRID_BENCH_SAFETY_DB=sqlite:/tmp/safety.db go test ./internal/store -run '^$' -bench Safety
 //
 // (skipped without the variable). Grid readers are the first grid's staff.
+//
+// Measured on 2 shared cores (ms per call), SQLite 500,000 records /
+// PostgreSQL 300,000 after autovacuum (index-only scans need the
+// visibility map): a grid's summary 0.4 / 1.8, the zone's year 38 / 24,
+// as of a past day 33 / 29, by grid 8 / 6.6, open hazards list 0.4 / 4,
+// a grid's list 0.9 / 6 (PostgreSQL: mostly planning).
 
 func safetyBench(b *testing.B) (*store.Store, *model.Actor) {
 	url := os.Getenv("REDGRID_BENCH_SAFETY_DB")
