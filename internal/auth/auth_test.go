@@ -55,6 +55,13 @@ func TestRoleMatrix(t *testing.T) {
 		{model.RoleMember, PermEnterpriseRead, false},
 		{model.RoleMember, PermSelf, true},
 		{model.Role("root"), PermSelf, false},
+		{model.RoleGridHead, PermSafetyWrite, true},
+		{model.RoleGridWorker, PermSafetyRead, true},
+		{model.RoleDepartment, PermSafetyRead, true},
+		{model.RoleDepartment, PermSafetyWrite, true}, // the store limits writes to the 安监 department
+		{model.RoleOrgSecretary, PermSafetyRead, false},
+		{model.RoleStationKeeper, PermSafetyRead, false},
+		{model.RoleMember, PermSafetyWrite, false},
 	}
 	for _, c := range cases {
 		if got := Can(c.role, c.perm); got != c.want {

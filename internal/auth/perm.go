@@ -35,6 +35,8 @@ const (
 	PermSupportRead     Perm = "support:read"     // policies (助企八条) and experts (三师助企); deliveries and services of one's grids
 	PermSupportWrite    Perm = "support:write"    // record deliveries and expert services for one's grids' enterprises
 	PermSupportAdmin    Perm = "support:admin"    // keep the policies and the expert register (administrators)
+	PermSafetyRead      Perm = "safety:read"      // the safety register (安全生产): department staff all, grid staff their grids
+	PermSafetyWrite     Perm = "safety:write"     // record, edit, rectify; grid staff their grids, the 安监 department all (checked by the store)
 	PermStatsRead       Perm = "stats:read"       // the dashboard, /api/v1/stats and the monthly briefing, within one's scope
 	PermOutputWrite     Perm = "output:write"     // enter monthly output values one at a time (files: the import)
 	PermBriefingWrite   Perm = "briefing:write"   // the briefing's commentary paragraphs
@@ -43,13 +45,13 @@ const (
 
 // rolePerms grants permissions per role. Admins hold every permission.
 var rolePerms = map[model.Role][]Perm{
-	model.RoleDepartment: {PermEnterpriseRead, PermGridRead, PermStationRead, PermProblemRead, PermStatsRead},
+	model.RoleDepartment: {PermEnterpriseRead, PermGridRead, PermStationRead, PermProblemRead, PermStatsRead, PermSafetyRead, PermSafetyWrite},
 	model.RoleGridHead: {PermEnterpriseRead, PermEnterpriseWrite, PermGridRead,
 		PermOrgRead, PermMemberRead, PermSurveyRead, PermSurveyWrite, PermImport, PermStationRead,
-		PermVisitRead, PermVisitWrite, PermProblemRead, PermProblemWrite, PermSupportRead, PermSupportWrite, PermStatsRead},
+		PermVisitRead, PermVisitWrite, PermProblemRead, PermProblemWrite, PermSupportRead, PermSupportWrite, PermStatsRead, PermSafetyRead, PermSafetyWrite},
 	model.RoleGridWorker: {PermEnterpriseRead, PermEnterpriseWrite, PermGridRead,
 		PermOrgRead, PermMemberRead, PermSurveyRead, PermSurveyWrite, PermImport, PermStationRead,
-		PermVisitRead, PermVisitWrite, PermProblemRead, PermProblemWrite, PermSupportRead, PermSupportWrite, PermStatsRead},
+		PermVisitRead, PermVisitWrite, PermProblemRead, PermProblemWrite, PermSupportRead, PermSupportWrite, PermStatsRead, PermSafetyRead, PermSafetyWrite},
 	model.RoleOrgSecretary: {PermEnterpriseRead, PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite,
 		PermTransferWrite, PermSurveyRead, PermSurveyWrite, PermImport},
 	model.RoleMember: {},

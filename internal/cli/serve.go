@@ -165,6 +165,8 @@ func printDemo(env *Env, r demo.Result) {
 		r.Visits[model.LevelLeader], r.Visits[model.LevelGridHead], r.Visits[model.LevelGridWorker], r.Problems, r.ProblemsClosed, r.ProblemsOpen)
 	fmt.Fprintf(env.Out, "助企八条: %d policies, %d deliveries (%d 已兑现, %s 万元); 三师助企: %d experts, %d services\n",
 		r.Policies, r.Deliveries, r.Redeemed, store.FormatWan(r.RedeemedYuan), r.Experts, r.ExpertServices)
+	fmt.Fprintf(env.Out, "安全生产: %d inspections, %d violations (%d hazards open), %d incidents, %d major accidents\n",
+		r.SafetyInspections, r.SafetyViolations, r.OpenHazards, r.SafetyIncidents, r.MajorAccidents)
 	pct := func(p *float64) string {
 		if p == nil {
 			return "—"

@@ -79,6 +79,12 @@ type Result struct {
 	RedeemedYuan     int64           `json:"redeemed_yuan"` // their amounts
 	Experts          int             `json:"experts"`       // 三师助企 register
 	ExpertServices   int             `json:"expert_services"`
+	// 安全生产, counted by the store's summary
+	SafetyInspections int `json:"safety_inspections"`
+	SafetyViolations  int `json:"safety_violations"`
+	SafetyIncidents   int `json:"safety_incidents"`
+	OpenHazards       int `json:"open_hazards"`
+	MajorAccidents    int `json:"major_accidents"`
 	// The economy through August 2021, computed by internal/stats from the
 	// output values the demo loaded (yuan; growth in percent).
 	OutputMonth      string   `json:"output_month"`
@@ -182,7 +188,7 @@ func Load(ctx context.Context, s *store.Store) (Result, error) {
 		return Result{}, fmt.Errorf("demo: %w", err)
 	}
 	l := &loader{s: s, src: gen.NewSource(Seed), names: map[string]bool{}}
-	steps := []func(context.Context) error{l.loadGrids, l.loadOrganizations, l.loadEnterprises, l.loadParty, l.loadUsers, l.loadStations, l.loadField, l.loadSupport, l.loadEconomy}
+	steps := []func(context.Context) error{l.loadGrids, l.loadOrganizations, l.loadEnterprises, l.loadParty, l.loadUsers, l.loadStations, l.loadField, l.loadSupport, l.loadEconomy, l.loadSafety}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			return Result{}, err
@@ -555,6 +561,9 @@ func (l *loader) result(ctx context.Context) (Result, error) {
 		return r, fmt.Errorf("demo: %w", err)
 	}
 	if err := l.economyResult(ctx, &r); err != nil {
+		return r, fmt.Errorf("demo: %w", err)
+	}
+	if err := l.safetyResult(ctx, &r); err != nil {
 		return r, fmt.Errorf("demo: %w", err)
 	}
 	return r, nil

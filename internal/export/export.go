@@ -270,6 +270,30 @@ func Transfers(ctx context.Context, s *store.Store, actor *model.Actor, f model.
 	})
 }
 
+// Safety lists the safety records matching f in the actor's scope, in the
+// list's order, in the columns of tabular.Safety.
+func Safety(ctx context.Context, s *store.Store, actor *model.Actor, f store.SafetyListFilter) tabular.Rows {
+	f.Cursor, f.Limit = "", pageSize
+	return pages(func(cursor string) ([]model.SafetyRecord, string, error) {
+		f.Cursor = cursor
+		items, next, _, err := s.ListSafety(ctx, actor, f)
+		return items, next, err
+	}, nil, func(r model.SafetyRecord) []any {
+		var loss, deaths, injuries, problem, severity, hazard, open any
+		if r.Kind == model.SafetyIncident {
+			loss, deaths, injuries, severity = Wan(r.LossYuan), r.Deaths, r.SeriousInjuries, r.Severity
+		}
+		if r.Kind == model.SafetyViolation {
+			hazard, open = r.HazardLevel, r.Open
+		}
+		if r.ProblemID != 0 {
+			problem = r.ProblemID
+		}
+		return []any{r.ID, r.OccurredOn, r.Kind, r.EnterpriseName, r.GridName, r.Description, r.FollowUp, severity, deaths,
+			injuries, loss, hazard, open, r.RectifiedOn, r.RectifyNote, problem}
+	})
+}
+
 // Audit lists the audit entries matching f, newest first, in the columns of
 // tabular.AuditLog, times in loc.
 func Audit(ctx context.Context, s *store.Store, f model.AuditFilter, loc *time.Location) tabular.Rows {
@@ -307,7 +331,7 @@ var Registers = func() map[string]*tabular.Spec {
 
 // Names lists the exportable registers in a stable order.
 func Names() []string {
-	return []string{"grids", "enterprises", "output_values", "organizations", "members", "surveys", "transfers", "audit"}
+	return []string{"grids", "enterprises", "output_values", "organizations", "members", "surveys", "transfers", "safety", "audit"}
 }
 
 // Format reads a format name: xlsx (default), csv (UTF-8 with BOM) or
@@ -340,6 +364,8 @@ func All(ctx context.Context, s *store.Store, actor *model.Actor, register strin
 		return Surveys(ctx, s, actor, model.SurveyFilter{}), nil
 	case "transfers":
 		return Transfers(ctx, s, actor, model.TransferFilter{}), nil
+	case "safety":
+		return Safety(ctx, s, actor, store.SafetyListFilter{}), nil
 	case "audit":
 		return Audit(ctx, s, model.AuditFilter{}, loc), nil
 	case "output_values":

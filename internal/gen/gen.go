@@ -25,6 +25,7 @@ type Options struct {
 	Stations    int    // 红色驿站 over a province-sized area (0: none)
 	Visits      int    // visits (0: none)
 	Problems    int    // enterprise problems (0: none)
+	Safety      int    // safety records (安全生产; 0: none)
 	// OutputMonths is how many months of output values every enterprise
 	// gets, ending with Reference's month (0: none).
 	OutputMonths int
@@ -124,6 +125,11 @@ func Run(ctx context.Context, s *store.Store, opt Options, log io.Writer) error 
 	}
 	if opt.Visits > 0 || opt.Problems > 0 {
 		if err := runField(ctx, s, opt, log); err != nil {
+			return err
+		}
+	}
+	if opt.Safety > 0 {
+		if err := runSafety(ctx, s, opt, log); err != nil {
 			return err
 		}
 	}

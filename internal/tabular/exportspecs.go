@@ -1,6 +1,9 @@
 package tabular
 
-import "redgrid/internal/model"
+import (
+	"redgrid/internal/model"
+	"redgrid/internal/rules"
+)
 
 // Export-only specs: registers that are listed and exported but never
 // imported (transfers are a workflow, the audit log is append-only). They
@@ -62,11 +65,55 @@ var AuditLog = &Spec{
 	},
 }
 
+// Safety record choices (安全生产), labels as the register shows them.
+var (
+	SafetyKindChoices = []Choice{
+		{Code: model.SafetyInspection, Zh: "检查", En: "Inspection"},
+		{Code: model.SafetyViolation, Zh: "违法违规/隐患", En: "Violation / hazard"},
+		{Code: model.SafetyIncident, Zh: "事故", En: "Incident"},
+	}
+	SafetySeverityChoices = []Choice{
+		{Code: rules.SeverityGeneral, Zh: "一般事故", En: "General"},
+		{Code: rules.SeverityLarger, Zh: "较大事故", En: "Larger"},
+		{Code: rules.SeverityMajor, Zh: "重大事故", En: "Major"},
+		{Code: rules.SeverityEspeciallyMajor, Zh: "特别重大事故", En: "Especially major"},
+	}
+	HazardLevelChoices = []Choice{
+		{Code: rules.HazardOrdinary, Zh: "一般隐患", En: "Ordinary hazard"},
+		{Code: rules.HazardMajor, Zh: "重大隐患", En: "Major hazard"},
+	}
+)
+
+// Safety is the safety register (安全生产) as listed; losses in 万元.
+var Safety = &Spec{
+	Name:  "safety",
+	Title: Label{"安全生产台账", "Safety register"},
+	Columns: []Column{
+		{Key: "id", Header: Label{"编号", "No."}, Kind: KindInt},
+		{Key: "occurred_on", Header: Label{"日期", "Date"}, Kind: KindDate},
+		{Key: "kind", Header: Label{"类型", "Kind"}, Kind: KindEnum, Choices: SafetyKindChoices},
+		{Key: "enterprise_name", Header: Label{"企业", "Enterprise"}, Kind: KindText},
+		{Key: "grid_name", Header: Label{"网格", "Grid"}, Kind: KindText},
+		{Key: "description", Header: Label{"情况描述", "Description"}, Kind: KindText, Multiline: true},
+		{Key: "follow_up", Header: Label{"跟进措施", "Follow-up"}, Kind: KindText, Multiline: true},
+		{Key: "severity", Header: Label{"事故等级", "Severity"}, Kind: KindEnum, Choices: SafetySeverityChoices},
+		{Key: "deaths", Header: Label{"死亡人数", "Deaths"}, Kind: KindInt},
+		{Key: "serious_injuries", Header: Label{"重伤人数", "Serious injuries"}, Kind: KindInt},
+		{Key: "loss_wan", Header: Label{"直接经济损失（万元）", "Direct loss (10k yuan)"}, Kind: KindDecimal, Scale: 4},
+		{Key: "hazard_level", Header: Label{"隐患等级", "Hazard level"}, Kind: KindEnum, Choices: HazardLevelChoices},
+		{Key: "open", Header: Label{"未整改", "Open"}, Kind: KindBool},
+		{Key: "rectified_on", Header: Label{"整改日期", "Rectified on"}, Kind: KindDate},
+		{Key: "rectify_note", Header: Label{"整改情况", "Rectification"}, Kind: KindText, Multiline: true},
+		{Key: "problem_id", Header: Label{"关联问题编号", "Problem no."}, Kind: KindInt},
+	},
+}
+
 // ExportSpecs returns the specs of every exportable register, by name: the
 // import specs and the export-only ones.
 func ExportSpecs() map[string]*Spec {
 	m := Specs()
 	m[Transfers.Name] = Transfers
 	m[AuditLog.Name] = AuditLog
+	m[Safety.Name] = Safety
 	return m
 }

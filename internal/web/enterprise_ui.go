@@ -249,6 +249,9 @@ type enterpriseShowPage struct {
 	Services []model.ExpertService
 	Experts  []model.Expert
 	Today    string
+	// 安全生产: the latest records, for those who read the register
+	SafetyRead, SafetyWrite, SafetyMore bool
+	Safety                              []model.SafetyRecord
 }
 
 func (s *Server) enterpriseShow(w http.ResponseWriter, r *http.Request) {
@@ -270,6 +273,10 @@ func (s *Server) enterpriseShow(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if err := s.enterpriseSupport(r, &p); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if err := s.enterpriseSafety(r, &p); err != nil {
 			s.fail(w, r, err)
 			return
 		}

@@ -106,6 +106,10 @@ func (s *Server) exportRows(r *http.Request, register string) (tabular.Rows, any
 		}
 		f.Cursor, f.Limit = "", 0
 		return export.Transfers(ctx, s.store, actor, f), f, err
+	case "safety":
+		f, err := safetyFilterFrom(q)
+		f.Cursor, f.Limit = "", 0
+		return export.Safety(ctx, s.store, actor, f), f, err
 	case "audit":
 		f := s.auditFilterFrom(r)
 		f.Before, f.Limit = 0, 0

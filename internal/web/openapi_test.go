@@ -72,7 +72,7 @@ func TestOpenAPIDocumentsExports(t *testing.T) {
 	if err := json.Unmarshal(b, &parsed); err != nil {
 		t.Fatal(err)
 	}
-	if len(exportLists) != 6 {
+	if len(exportLists) != 7 {
 		t.Fatalf("export lists: %v", exportLists)
 	}
 	for key := range exportLists {

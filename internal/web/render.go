@@ -274,7 +274,8 @@ func (v *View) Menu() []MenuGroup {
 		MenuItem{"visits", "menu.visits", "/visits", string(auth.PermVisitRead)},
 		MenuItem{"problems", "menu.problems", "/problems", string(auth.PermProblemRead)},
 		MenuItem{"coverage", "menu.coverage", "/coverage", string(auth.PermVisitRead)},
-		MenuItem{"problem_stats", "menu.problem_stats", "/problems/stats", string(auth.PermProblemRead)})
+		MenuItem{"problem_stats", "menu.problem_stats", "/problems/stats", string(auth.PermProblemRead)},
+		MenuItem{"safety", "menu.safety", "/safety", string(auth.PermSafetyRead)})
 	add("menu.support",
 		MenuItem{"policies", "menu.policies", "/policies", string(auth.PermSupportRead)},
 		MenuItem{"experts", "menu.experts", "/experts", string(auth.PermSupportRead)})

@@ -148,6 +148,7 @@ func (s *Server) registerRoutes() {
 
 	s.fieldRoutes()
 	s.supportRoutes()
+	s.safetyRoutes()
 	s.reminderRoutes()
 	s.dashboardRoutes()
 	s.briefingRoutes()
