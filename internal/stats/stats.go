@@ -377,7 +377,7 @@ func Compute(ctx context.Context, st Source, actor *model.Actor, f Filter, mayRe
 	}
 
 	// Safety.
-	if err := safety(ctx, st, actor, nodes, &fig); err != nil {
+	if err := safety(ctx, st, actor, f.GridID, &fig); err != nil {
 		return fig, err
 	}
 
