@@ -250,7 +250,7 @@ func (s *Store) BulkLoadField(ctx context.Context, nv int, visit func(i int) Bul
 	if err != nil {
 		return err
 	}
-	if err := s.RebuildStats(ctx); err != nil {
+	if err := s.rebuildStats(ctx, false, true); err != nil {
 		return err
 	}
 	return s.Analyze(ctx)
@@ -315,7 +315,7 @@ func (s *Store) BulkLoadOutput(ctx context.Context, n int, row func(i int) BulkO
 			progress(hi)
 		}
 	}
-	if err := s.RebuildStats(ctx); err != nil {
+	if err := s.rebuildStats(ctx, true, false); err != nil {
 		return err
 	}
 	return s.Analyze(ctx)

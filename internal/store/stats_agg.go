@@ -438,125 +438,147 @@ var statsTables = []string{"output_totals", "visit_marks", "visit_totals", "prob
 // transaction: after bulk loads that bypass the per-write upkeep, and as the
 // reference the tests compare the kept totals with.
 func (s *Store) RebuildStats(ctx context.Context) error {
+	return s.rebuildStats(ctx, true, true)
+}
+
+// rebuildStats recomputes the output totals, the field-work totals (visits
+// and problems), or both: a bulk load of one kind redoes only its own.
+func (s *Store) rebuildStats(ctx context.Context, output, field bool) error {
 	return s.InTx(ctx, func(tx *Tx) error {
 		for _, t := range statsTables {
+			if (t == "output_totals" && !output) || (t != "output_totals" && !field) {
+				continue
+			}
 			if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
 				return fmt.Errorf("store: rebuild %s: %w", t, err)
 			}
 		}
 		agg := newAggBatch()
-		// Output values of live enterprises.
-		rows, err := tx.QueryContext(ctx, `SELECT e.grid_id, e.industry_id, e.above_scale, o.month, o.value_yuan, o.orders_yuan
-			FROM output_values o JOIN enterprises e ON e.id = o.enterprise_id WHERE e.deleted_at IS NULL`)
-		if err != nil {
-			return fmt.Errorf("store: rebuild output: %w", err)
-		}
-		for rows.Next() {
-			var f outFacts
-			if err := rows.Scan(&f.grid, &f.industry, &f.above, &f.month, &f.value, &f.orders); err != nil {
-				rows.Close()
-				return err
-			}
-			agg.output(f, 1)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		// Problems.
-		rows, err = tx.QueryContext(ctx, "SELECT grid_id, created_at, resolved_at, on_time, is_open, due_on FROM problems")
-		if err != nil {
-			return fmt.Errorf("store: rebuild problems: %w", err)
-		}
-		for rows.Next() {
-			var f probFacts
-			if err := rows.Scan(&f.grid, &f.created, &f.resolved, &f.onTime, &f.open, &f.due); err != nil {
-				rows.Close()
-				return err
-			}
-			agg.problem(f, 1)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		// Visits, one enterprise at a time (the index's order), so the marks
-		// of one enterprise are complete before they are written.
-		type markKey struct {
-			ent, grid int64
-			period    string
-		}
-		marks := map[markKey]int{}
-		var markArgs []any
-		writeMarks := func(force bool) error {
-			for k, n := range marks {
-				markArgs = append(markArgs, k.ent, k.grid, k.period, n)
-				d := agg.visAt(visKey{k.grid, k.period})
-				d.ents++
-			}
-			clear(marks)
-			for len(markArgs) >= 4*250 || (force && len(markArgs) > 0) {
-				n := min(len(markArgs)/4, 250)
-				var b strings.Builder
-				b.WriteString("INSERT INTO visit_marks (enterprise_id, grid_id, period, visits) VALUES ")
-				for i := range n {
-					if i > 0 {
-						b.WriteByte(',')
-					}
-					fmt.Fprintf(&b, "($%d,$%d,$%d,$%d)", 4*i+1, 4*i+2, 4*i+3, 4*i+4)
-				}
-				if _, err := tx.ExecContext(ctx, b.String(), markArgs[:4*n]...); err != nil {
-					return fmt.Errorf("store: rebuild visit marks: %w", err)
-				}
-				markArgs = markArgs[4*n:]
-			}
-			return nil
-		}
-		// In ranges of enterprise ids: PostgreSQL cannot write on a
-		// connection while it is still reading rows from it.
-		var maxID int64
-		if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(enterprise_id), 0) FROM visits").Scan(&maxID); err != nil {
-			return err
-		}
-		const span = 2000
-		for lo := int64(0); lo < maxID; lo += span {
-			rows, err = tx.QueryContext(ctx, "SELECT enterprise_id, grid_id, level, visited_at FROM visits WHERE enterprise_id > $1 AND enterprise_id <= $2",
-				lo, lo+span)
-			if err != nil {
-				return fmt.Errorf("store: rebuild visits: %w", err)
-			}
-			for rows.Next() {
-				var ent, grid int64
-				var level string
-				var at time.Time
-				if err := rows.Scan(&ent, &grid, &level, &at); err != nil {
-					rows.Close()
-					return err
-				}
-				for _, p := range visitPeriods(at) {
-					marks[markKey{ent, grid, p}]++
-					d := agg.visAt(visKey{grid, p})
-					switch level {
-					case "leader":
-						d.leader++
-					case "grid_head":
-						d.head++
-					default:
-						d.worker++
-					}
-				}
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return err
-			}
-			if err := writeMarks(false); err != nil {
+		if output {
+			if err := rebuildOutput(ctx, tx, agg); err != nil {
 				return err
 			}
 		}
-		if err := writeMarks(true); err != nil {
-			return err
+		if field {
+			if err := rebuildField(ctx, tx, agg); err != nil {
+				return err
+			}
 		}
 		return agg.flush(ctx, tx)
 	})
+}
+
+// rebuildOutput adds the output values of live enterprises.
+func rebuildOutput(ctx context.Context, tx *Tx, agg *aggBatch) error {
+	rows, err := tx.QueryContext(ctx, `SELECT e.grid_id, e.industry_id, e.above_scale, o.month, o.value_yuan, o.orders_yuan
+		FROM output_values o JOIN enterprises e ON e.id = o.enterprise_id WHERE e.deleted_at IS NULL`)
+	if err != nil {
+		return fmt.Errorf("store: rebuild output: %w", err)
+	}
+	for rows.Next() {
+		var f outFacts
+		if err := rows.Scan(&f.grid, &f.industry, &f.above, &f.month, &f.value, &f.orders); err != nil {
+			rows.Close()
+			return err
+		}
+		agg.output(f, 1)
+	}
+	rows.Close()
+	return rows.Err()
+}
+
+// rebuildField adds the problems and visits, writing the visit marks.
+func rebuildField(ctx context.Context, tx *Tx, agg *aggBatch) error {
+	// Problems.
+	rows, err := tx.QueryContext(ctx, "SELECT grid_id, created_at, resolved_at, on_time, is_open, due_on FROM problems")
+	if err != nil {
+		return fmt.Errorf("store: rebuild problems: %w", err)
+	}
+	for rows.Next() {
+		var f probFacts
+		if err := rows.Scan(&f.grid, &f.created, &f.resolved, &f.onTime, &f.open, &f.due); err != nil {
+			rows.Close()
+			return err
+		}
+		agg.problem(f, 1)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	// Visits, one enterprise at a time (the index's order), so the marks
+	// of one enterprise are complete before they are written.
+	type markKey struct {
+		ent, grid int64
+		period    string
+	}
+	marks := map[markKey]int{}
+	var markArgs []any
+	writeMarks := func(force bool) error {
+		for k, n := range marks {
+			markArgs = append(markArgs, k.ent, k.grid, k.period, n)
+			d := agg.visAt(visKey{k.grid, k.period})
+			d.ents++
+		}
+		clear(marks)
+		for len(markArgs) >= 4*250 || (force && len(markArgs) > 0) {
+			n := min(len(markArgs)/4, 250)
+			var b strings.Builder
+			b.WriteString("INSERT INTO visit_marks (enterprise_id, grid_id, period, visits) VALUES ")
+			for i := range n {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				fmt.Fprintf(&b, "($%d,$%d,$%d,$%d)", 4*i+1, 4*i+2, 4*i+3, 4*i+4)
+			}
+			if _, err := tx.ExecContext(ctx, b.String(), markArgs[:4*n]...); err != nil {
+				return fmt.Errorf("store: rebuild visit marks: %w", err)
+			}
+			markArgs = markArgs[4*n:]
+		}
+		return nil
+	}
+	// In ranges of enterprise ids: PostgreSQL cannot write on a
+	// connection while it is still reading rows from it.
+	var maxID int64
+	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(enterprise_id), 0) FROM visits").Scan(&maxID); err != nil {
+		return err
+	}
+	const span = 2000
+	for lo := int64(0); lo < maxID; lo += span {
+		rows, err = tx.QueryContext(ctx, "SELECT enterprise_id, grid_id, level, visited_at FROM visits WHERE enterprise_id > $1 AND enterprise_id <= $2",
+			lo, lo+span)
+		if err != nil {
+			return fmt.Errorf("store: rebuild visits: %w", err)
+		}
+		for rows.Next() {
+			var ent, grid int64
+			var level string
+			var at time.Time
+			if err := rows.Scan(&ent, &grid, &level, &at); err != nil {
+				rows.Close()
+				return err
+			}
+			for _, p := range visitPeriods(at) {
+				marks[markKey{ent, grid, p}]++
+				d := agg.visAt(visKey{grid, p})
+				switch level {
+				case "leader":
+					d.leader++
+				case "grid_head":
+					d.head++
+				default:
+					d.worker++
+				}
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if err := writeMarks(false); err != nil {
+			return err
+		}
+	}
+	return writeMarks(true)
 }
