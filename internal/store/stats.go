@@ -342,10 +342,18 @@ func (s *Store) StatParty(ctx context.Context, nodes []int64, whole bool) (Party
 	if err := rows.Err(); err != nil {
 		return p, err
 	}
-	if err := s.readRow(ctx, `SELECT COALESCE(SUM(CASE WHEN c.category = $1 THEN c.n ELSE 0 END), 0),
+	// Members: the whole zone from the top organizations' subtree counters
+	// (a few rows); grids from the counters of the organizations there.
+	memberQ := `SELECT COALESCE(SUM(CASE WHEN c.category = $1 THEN c.n ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN c.category = $2 THEN c.n ELSE 0 END), 0)
-		FROM org_member_counts c JOIN organizations o ON o.id = c.org_id WHERE c.status = $3 AND `+shift(orgCond, 3),
-		append([]any{model.CategoryFull, model.CategoryProbationary, model.MemberNormal}, args...)...).Scan(&p.Full, &p.Probationary); err != nil {
+		FROM org_member_counts c JOIN organizations o ON o.id = c.org_id WHERE c.status = $3 AND ` + shift(orgCond, 3)
+	if whole {
+		memberQ = `SELECT COALESCE(SUM(CASE WHEN c.category = $1 THEN c.n ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN c.category = $2 THEN c.n ELSE 0 END), 0)
+		FROM org_subtree_counts c JOIN organizations o ON o.id = c.org_id WHERE c.status = $3 AND o.parent_id IS NULL`
+	}
+	if err := s.readRow(ctx, memberQ, append([]any{model.CategoryFull, model.CategoryProbationary, model.MemberNormal}, args...)...).
+		Scan(&p.Full, &p.Probationary); err != nil {
 		return p, fmt.Errorf("store: members: %w", err)
 	}
 	if err := s.readRow(ctx, `SELECT COUNT(DISTINCT cv.enterprise_id) FROM org_coverage cv JOIN enterprises e ON e.id = cv.enterprise_id
