@@ -87,10 +87,17 @@ func TestDashboardChartsFilterScreenAndBriefing(t *testing.T) {
 	// The briefing of the month.
 	tb.viewport(1280, 900, false)
 	tb.open("/briefings/2021-08", 200)
+	tb.screenshot("briefing")
 	text := tb.text("#briefing")
 	for _, want := range []string{"8.2亿元", "同比增长70%以上", "经济运行"} {
 		if !strings.Contains(text, want) {
 			t.Fatalf("briefing lacks %q:\n%s", want, text)
 		}
 	}
+	// 经济运行: the months, industries and grids of the same figures.
+	tb.open("/output?month=2021-08", 200)
+	if got := tb.text("#out-ytd"); got != "8.2 亿元" {
+		t.Fatalf("output page YTD %q", got)
+	}
+	tb.screenshot("output")
 }
