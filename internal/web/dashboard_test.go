@@ -211,3 +211,53 @@ func TestOutputEntry(t *testing.T) {
 }
 
 func sid(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Safety figures: the dashboard's count of major accidents and the days
+// since the last one, per grid, within scope.
+func TestSafetyOnDashboardAndByGrid(t *testing.T) {
+	e, a, b := statsEnv(t)
+	ctx := context.Background()
+	if _, err := e.s.CreateSafety(ctx, model.System, model.SafetyInput{EnterpriseID: a.ID, Kind: "inspection", OccurredOn: "2021-03-02",
+		Description: "消防检查"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.s.CreateSafety(ctx, model.System, model.SafetyInput{EnterpriseID: b.ID, Kind: "incident", OccurredOn: "2021-06-10",
+		Description: "冲床伤人事故", Deaths: 10}); err != nil {
+		t.Fatal(err)
+	}
+	c := e.login("admin")
+	page := c.get("/dashboard?month=2021-08", http.StatusOK)
+	if !strings.Contains(page, `id="fig-major">1<`) || !strings.Contains(page, `id="fig-days-safe">`) {
+		t.Fatal("dashboard lacks the major accident")
+	}
+	page = c.get("/safety/grids?month=2021-08", http.StatusOK)
+	if !strings.Contains(page, "西一网格") || !strings.Contains(page, `id="sg-major">1<`) {
+		t.Fatal("safety by grid page")
+	}
+	api := e.apiLogin("admin")
+	st, body := api.call("GET", "/api/v1/safety/grids?month=2021-08", "")
+	var out struct {
+		Items []struct {
+			GridID         int64 `json:"grid_id"`
+			Major          int   `json:"major"`
+			DaysSinceMajor *int  `json:"days_since_major"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(body), &out); st != http.StatusOK || err != nil {
+		t.Fatalf("api: %d %s", st, body)
+	}
+	found := false
+	for _, it := range out.Items {
+		if it.GridID == e.f.GridB1.ID {
+			found = it.Major == 1 && it.DaysSinceMajor != nil && *it.DaysSinceMajor == 82 // 10 June → 31 August
+		}
+	}
+	if !found {
+		t.Fatalf("grid B1: %s", body)
+	}
+	// The worker of A1 sees no major accident in their grid.
+	w := e.login("worker")
+	if p := w.get("/dashboard?month=2021-08", http.StatusOK); !strings.Contains(p, `id="fig-major">0<`) {
+		t.Fatal("worker's dashboard counts another grid's accident")
+	}
+}

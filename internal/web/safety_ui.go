@@ -29,6 +29,7 @@ func (s *Server) safetyRoutes() {
 	s.handle("GET", "/safety/{id}/delete", auth.PermSafetyWrite, s.safetyDeleteConfirm)
 	s.handle("POST", "/safety/{id}/delete", auth.PermSafetyWrite, s.safetyDelete)
 	s.safetyAPIRoutes()
+	s.safetyGridRoutes()
 }
 
 func init() {
