@@ -260,8 +260,12 @@ func TestStationKeeperCounts(t *testing.T) {
 		_ = eval[any](tb, `(document.querySelector("button[data-kind=`+kind+`]").click(), null)`)
 	}
 	_ = eval[any](tb, `(window.samePage = true, null)`)
-	for range 3 {
+	// One tap at a time, each counted before the next, so that the
+	// sanitation worker is the last visit the server recorded (undo takes
+	// back the last one, whatever order concurrent taps arrived in).
+	for i := range 3 {
 		tap("courier")
+		tb.poll("courier counted", `document.querySelector('[data-count=courier]').textContent === "`+strconv.Itoa(i+1)+`"`)
 	}
 	tap("sanitation")
 	tb.poll("counts shown in place", `document.querySelector('[data-count=courier]').textContent === "3" && document.querySelector('[data-count=sanitation]').textContent === "1"`)
