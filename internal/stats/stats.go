@@ -270,16 +270,16 @@ func Compute(ctx context.Context, st Source, actor *model.Actor, f Filter, mayRe
 	fig.From = time.Date(month.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
 	fig.To = month.AddDate(0, 1, -1)
 	if f.GridID != 0 {
-		g, err := st.Grid(ctx, actor, f.GridID)
+		name, err := st.GridName(ctx, f.GridID) // in scope: StatNodes checked it
 		if err != nil {
 			return Figures{}, err
 		}
-		fig.GridName = g.Name
+		fig.GridName = name
 	}
 	fig.ScopeName = fig.GridName
 	if fig.ScopeName == "" && len(nodes) == 1 {
-		if g, err := st.Grid(ctx, model.System, nodes[0]); err == nil {
-			fig.ScopeName = g.Name
+		if name, err := st.GridName(ctx, nodes[0]); err == nil {
+			fig.ScopeName = name
 		}
 	}
 	ym := strconv.Itoa(month.Year())
@@ -289,7 +289,7 @@ func Compute(ctx context.Context, st Source, actor *model.Actor, f Filter, mayRe
 	prevFrom, prevTo := py+"-01", py+mm
 
 	// Register.
-	nc, err := st.StatNodeCounts(ctx, nodes)
+	nc, err := st.StatNodeCounts(ctx, nodes, fig.Whole)
 	if err != nil {
 		return fig, err
 	}

@@ -83,6 +83,9 @@ func (s *Store) BulkLoadParty(ctx context.Context, orgs []BulkOrg, n int, member
 			err = e
 		}
 		if err == nil {
+			err = s.InTx(ctx, func(tx *Tx) error { return rebuildOrgKinds(ctx, tx) })
+		}
+		if err == nil {
 			err = s.Analyze(ctx)
 		}
 	}()

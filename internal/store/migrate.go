@@ -120,6 +120,13 @@ func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
 		}
 		applied++
 	}
+	// Version 9 added aggregates kept with every write; a database that
+	// already held records gets them computed once from the records.
+	if cur > 0 && cur < statsVersion && latest >= statsVersion {
+		if err := s.RebuildStats(ctx); err != nil {
+			return applied, fmt.Errorf("store: fill the statistics aggregates: %w", err)
+		}
+	}
 	if applied > 0 && s.dialect.name == "sqlite" {
 		// A migration may edit a stored table definition (0004 widens the
 		// users.role CHECK); a connection keeps the definitions it parsed,
@@ -132,6 +139,9 @@ func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
 	}
 	return applied, nil
 }
+
+// statsVersion is the migration that added the statistics aggregates.
+const statsVersion = 9
 
 // LatestVersion is the newest migration this binary carries.
 func LatestVersion() int {

@@ -174,6 +174,9 @@ func (s *Store) CreateOrganization(ctx context.Context, actor *model.Actor, in O
 			ppath+strconv.FormatInt(id, 10)+"/", id); err != nil {
 			return fmt.Errorf("store: organization path: %w", err)
 		}
+		if err := bumpOrgKind(ctx, tx, in.Kind, 1); err != nil {
+			return err
+		}
 		return tx.Audit(ctx, actor, Change{Action: "organization.create", Entity: "organization", EntityID: id, After: in})
 	})
 	if err != nil {
@@ -255,6 +258,14 @@ func (s *Store) UpdateOrganization(ctx context.Context, actor *model.Actor, id i
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return model.Errorf(model.ECONFLICT, "error.stale", old.Version)
+		}
+		if old.Kind != in.Kind {
+			if err := bumpOrgKind(ctx, tx, old.Kind, -1); err != nil {
+				return err
+			}
+			if err := bumpOrgKind(ctx, tx, in.Kind, 1); err != nil {
+				return err
+			}
 		}
 		if newPath := ppath + strconv.FormatInt(id, 10) + "/"; newPath != old.Path {
 			if err := moveSubtreeCounts(ctx, tx, id, old.Path, newPath); err != nil {

@@ -57,6 +57,13 @@ func (s *Store) StatNodes(ctx context.Context, actor *model.Actor, gridID int64)
 	return out, rows.Err()
 }
 
+// GridName returns a grid's name (no counters: the dashboard's title).
+func (s *Store) GridName(ctx context.Context, id int64) (string, error) {
+	var name string
+	err := s.readRow(ctx, "SELECT name FROM grids WHERE id = $1", id).Scan(&name)
+	return name, notFound(err, "grid")
+}
+
 // OutputCell is the output value of one month, 规上 flag and industry,
 // summed over nodes.
 type OutputCell struct {
@@ -113,17 +120,47 @@ func (s *Store) OutputChildren(ctx context.Context, nodes []int64, from, to stri
 	if len(nodes) == 0 {
 		return nil, nil
 	}
+	// The rows: the children of a single node (itself when a leaf), or the
+	// nodes themselves; names first, then their totals by primary key.
+	names := map[int64]string{}
+	var ids []int64
 	var args []any
-	in := inList(nodes, &args)
-	// A leaf grid has no children: it is its own one row.
-	cond := "(g.parent_id " + in + " OR (g.id " + in + " AND NOT EXISTS (SELECT 1 FROM grids c WHERE c.parent_id = g.id)))"
+	q := "SELECT id, name FROM grids WHERE parent_id " + inList(nodes, &args)
 	if len(nodes) > 1 {
-		cond = "g.id " + in
+		args = nil
+		q = "SELECT id, name FROM grids WHERE id " + inList(nodes, &args)
 	}
+	for attempt := 0; attempt < 2 && len(ids) == 0; attempt++ {
+		rows, err := s.readQuery(ctx, q, args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: output by grid: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var name string
+			if err := rows.Scan(&id, &name); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			names[id] = name
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		args = nil
+		q = "SELECT id, name FROM grids WHERE id " + inList(nodes, &args) // a leaf: itself
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args = nil
+	in := inList(ids, &args)
 	args = append(args, from, to)
-	rows, err := s.readQuery(ctx, fmt.Sprintf(`SELECT g.id, g.name, t.month, SUM(t.value_yuan) FROM grids g
-		JOIN output_totals t ON t.node_id = g.id AND t.above_scale = 1 AND t.month >= $%d AND t.month <= $%d
-		WHERE %s GROUP BY g.id, g.name, t.month ORDER BY g.id, t.month`, len(args)-1, len(args), cond), args...)
+	rows, err := s.readQuery(ctx, fmt.Sprintf(`SELECT node_id, month, SUM(value_yuan) FROM output_totals
+		WHERE node_id %s AND month >= $%d AND month <= $%d AND above_scale = 1 GROUP BY node_id, month ORDER BY node_id, month`,
+		in, len(args)-1, len(args)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: output by grid: %w", err)
 	}
@@ -131,9 +168,10 @@ func (s *Store) OutputChildren(ctx context.Context, nodes []int64, from, to stri
 	var out []OutputByChild
 	for rows.Next() {
 		var c OutputByChild
-		if err := rows.Scan(&c.GridID, &c.Name, &c.Month, &c.ValueYuan); err != nil {
+		if err := rows.Scan(&c.GridID, &c.Month, &c.ValueYuan); err != nil {
 			return nil, err
 		}
+		c.Name = names[c.GridID]
 		out = append(out, c)
 	}
 	return out, rows.Err()
@@ -257,14 +295,17 @@ type IndustryStat struct {
 }
 
 // StatNodeCounts reads the register figures under nodes.
-func (s *Store) StatNodeCounts(ctx context.Context, nodes []int64) (NodeCounts, error) {
+func (s *Store) StatNodeCounts(ctx context.Context, nodes []int64, whole bool) (NodeCounts, error) {
 	var c NodeCounts
-	grids, err := s.GridSubtree(ctx, nodes...)
-	if err != nil {
-		return c, err
-	}
 	var args []any
-	in := inList(grids, &args)
+	in := "IS NOT NULL" // every grid: no list to match
+	if !whole {
+		grids, err := s.GridSubtree(ctx, nodes...)
+		if err != nil {
+			return c, err
+		}
+		in = inList(grids, &args)
+	}
 	rows, err := s.readQuery(ctx, `SELECT i.id, i.code, i.name, COALESCE(SUM(c.enterprises), 0), COALESCE(SUM(c.above_scale), 0)
 		FROM industries i LEFT JOIN grid_counts c ON c.industry_id = i.id AND c.grid_id `+in+`
 		GROUP BY i.id, i.code, i.name, i.position ORDER BY i.position, i.id`, args...)
@@ -283,8 +324,6 @@ func (s *Store) StatNodeCounts(ctx context.Context, nodes []int64) (NodeCounts, 
 	if err := rows.Err(); err != nil {
 		return c, err
 	}
-	args = nil
-	in = inList(grids, &args)
 	if err := s.readRow(ctx, "SELECT COUNT(*) FROM grids WHERE level = 'grid' AND id "+in, args...).Scan(&c.Grids); err != nil {
 		return c, err
 	}
@@ -324,7 +363,11 @@ func (s *Store) StatParty(ctx context.Context, nodes []int64, whole bool) (Party
 		orgCond = `o.id IN (SELECT cv.org_id FROM org_coverage cv JOIN enterprises e ON e.id = cv.enterprise_id
 			WHERE cv.until IS NULL AND e.deleted_at IS NULL AND e.grid_id ` + in + `)`
 	}
-	rows, err := s.readQuery(ctx, "SELECT o.kind, COUNT(*) FROM organizations o WHERE "+orgCond+" GROUP BY o.kind", args...)
+	kindQ := "SELECT o.kind, COUNT(*) FROM organizations o WHERE " + orgCond + " GROUP BY o.kind"
+	if whole {
+		kindQ = "SELECT kind, n FROM org_kind_counts WHERE n <> 0" // kept with every organization write
+	}
+	rows, err := s.readQuery(ctx, kindQ, args...)
 	if err != nil {
 		return p, fmt.Errorf("store: organizations by kind: %w", err)
 	}

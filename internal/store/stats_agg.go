@@ -434,6 +434,25 @@ func enterpriseMoved(ctx context.Context, tx *Tx, id int64, before, after enterp
 // statsTables are the aggregates RebuildStats recomputes.
 var statsTables = []string{"output_totals", "visit_marks", "visit_totals", "problem_totals", "problem_open"}
 
+// bumpOrgKind keeps the count of organizations of a kind.
+func bumpOrgKind(ctx context.Context, tx *Tx, kind string, d int) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO org_kind_counts (kind, n) VALUES ($1, $2)
+		ON CONFLICT (kind) DO UPDATE SET n = org_kind_counts.n + excluded.n`, kind, d)
+	if err != nil {
+		return fmt.Errorf("store: organization counts: %w", err)
+	}
+	return nil
+}
+
+// rebuildOrgKinds recounts organizations by kind.
+func rebuildOrgKinds(ctx context.Context, tx *Tx) error {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM org_kind_counts"); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, "INSERT INTO org_kind_counts (kind, n) SELECT kind, COUNT(*) FROM organizations GROUP BY kind")
+	return err
+}
+
 // RebuildStats recomputes every aggregate from the records, in one
 // transaction: after bulk loads that bypass the per-write upkeep, and as the
 // reference the tests compare the kept totals with.
@@ -451,6 +470,11 @@ func (s *Store) rebuildStats(ctx context.Context, output, field bool) error {
 			}
 			if _, err := tx.ExecContext(ctx, "DELETE FROM "+t); err != nil {
 				return fmt.Errorf("store: rebuild %s: %w", t, err)
+			}
+		}
+		if output && field {
+			if err := rebuildOrgKinds(ctx, tx); err != nil {
+				return fmt.Errorf("store: rebuild organization counts: %w", err)
 			}
 		}
 		agg := newAggBatch()

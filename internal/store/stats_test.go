@@ -21,6 +21,7 @@ func statsSnapshot(t *testing.T, s *store.Store) []string {
 		"SELECT node_id, period, enterprises, leader, grid_head, grid_worker, 0, 0 FROM visit_totals WHERE enterprises <> 0 OR leader <> 0 OR grid_head <> 0 OR grid_worker <> 0",
 		"SELECT node_id, month, raised, resolved, on_time, 0, 0, 0 FROM problem_totals WHERE raised <> 0 OR resolved <> 0 OR on_time <> 0",
 		"SELECT node_id, due_on, n, 0, 0, 0, 0, 0 FROM problem_open WHERE n <> 0",
+		"SELECT kind, n, 0, 0, 0, 0, 0, 0 FROM org_kind_counts WHERE n <> 0",
 	} {
 		rows, err := s.R.QueryContext(context.Background(), q)
 		if err != nil {

@@ -4,7 +4,8 @@
 -- problems there are. Each total is kept for the grid of the record and for
 -- every grid above it (area, zone): "node" is a grids.id at any level, so a
 -- zone, an area or one grid is one lookup. `redgrid stats rebuild`
--- recomputes them from the records, and a test compares both.
+-- recomputes them from the records, and a test compares both; migrating an
+-- existing database to this version fills them the same way (Migrate).
 
 -- Output value of live enterprises by node, month, industry and 规上 flag
 -- (the enterprise's current grid, industry and flag: a change moves its
@@ -64,6 +65,12 @@ CREATE TABLE problem_open (
     due_on  TEXT NOT NULL,
     n       INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (node_id, due_on)
+);
+
+-- Party organizations by kind, kept with every organization write.
+CREATE TABLE org_kind_counts (
+    kind TEXT NOT NULL PRIMARY KEY,
+    n    INTEGER NOT NULL DEFAULT 0
 );
 
 -- Commentary paragraphs of the monthly briefing, per month and section.
