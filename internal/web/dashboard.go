@@ -103,7 +103,7 @@ func (s *Server) dashboardData(r *http.Request) (dashboardPage, int, error) {
 	p := dashboardPage{OrgKinds: model.OrgKinds}
 	f, err := statsFilter(r)
 	p.Filter = f
-	grids, gerr := s.store.Grids(r.Context(), ri.sess.actor)
+	grids, gerr := s.store.GridOptions(r.Context(), ri.sess.actor)
 	if gerr == nil {
 		p.Grids = grids
 	}
