@@ -95,7 +95,6 @@ func setupStatsBench(b *testing.B) *statsBench {
 	return sb
 }
 
-
 func BenchmarkStatsZoneAPI(b *testing.B) {
 	sb := setupStatsBench(b)
 	sb.runAs(b, sb.admin, "/api/v1/stats?month=2021-08")
