@@ -136,6 +136,14 @@ func Build(in Input, lang string) Briefing {
 	return b
 }
 
+// Heading numbers the i-th section (from 0): "一、基本情况" / "1. Overview".
+func Heading(lang string, i int, title string) string {
+	if lang == "en" {
+		return itoa(int64(i+1)) + ". " + title
+	}
+	return chineseOrdinal(i+1) + "、" + title
+}
+
 // Text renders b as plain text: the title, then each section under a
 // numbered heading (一、基本情况 / 1. Basic situation) as one paragraph.
 func Text(b Briefing) string {
@@ -144,11 +152,7 @@ func Text(b Briefing) string {
 	s.WriteString("\n")
 	for i, sec := range b.Sections {
 		s.WriteString("\n")
-		if b.Lang == "en" {
-			s.WriteString(itoa(int64(i+1)) + ". " + sec.Title)
-		} else {
-			s.WriteString(chineseOrdinal(i+1) + "、" + sec.Title)
-		}
+		s.WriteString(Heading(b.Lang, i, sec.Title))
 		s.WriteString("\n")
 		s.WriteString(Paragraph(b.Lang, sec))
 		s.WriteString("\n")

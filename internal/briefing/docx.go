@@ -21,11 +21,7 @@ func Document(b Briefing) *docx.Document {
 	d.SetProperties(b.Title, "", lang, time.Time{})
 	d.Title(b.Title)
 	for i, sec := range b.Sections {
-		if b.Lang == "en" {
-			d.Heading(itoa(int64(i+1))+". "+sec.Title, 1)
-		} else {
-			d.Heading(chineseOrdinal(i+1)+"、"+sec.Title, 1)
-		}
+		d.Heading(Heading(b.Lang, i, sec.Title), 1)
 		d.Paragraph(Paragraph(b.Lang, sec))
 		if n := Notes(b.Lang, sec); n != "" {
 			d.Note(n)

@@ -114,11 +114,7 @@ type htmlSection struct {
 func htmlBriefing(b briefing.Briefing) map[string]any {
 	var secs []htmlSection
 	for i, sec := range b.Sections {
-		h := fmt.Sprintf("%d. %s", i+1, sec.Title)
-		if b.Lang != "en" {
-			h = []string{"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"}[i%10] + "、" + sec.Title
-		}
-		secs = append(secs, htmlSection{Heading: h, Para: briefing.Paragraph(b.Lang, sec), Notes: briefing.Notes(b.Lang, sec), Commentary: sec.Commentary})
+		secs = append(secs, htmlSection{Heading: briefing.Heading(b.Lang, i, sec.Title), Para: briefing.Paragraph(b.Lang, sec), Notes: briefing.Notes(b.Lang, sec), Commentary: sec.Commentary})
 	}
 	return map[string]any{"Lang": b.Lang, "Title": b.Title, "Sections": secs}
 }

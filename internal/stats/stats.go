@@ -211,11 +211,8 @@ type NamedOrders struct {
 // tests can count calls if they need to).
 type Source = *store.Store
 
-// PartyReader reports whether the actor may read party registers.
-type PartyReader func(*model.Actor) bool
-
-// MonthError is a month outside the data: in the future or before the data
-// begins. It is a field error on "month".
+// monthError is a field error on "month" (malformed, in the future or
+// before the data begins).
 func monthError(key string, args ...any) error {
 	var v model.Validation
 	v.Add("month", key, args...)

@@ -84,7 +84,7 @@ type briefingIndexPage struct {
 // briefingIndex lists the months with data, newest first.
 func (s *Server) briefingIndex(w http.ResponseWriter, r *http.Request) {
 	p := briefingIndexPage{}
-	m, first, last, err := stats.ResolveMonth(r.Context(), s.store, "")
+	m, first, _, err := stats.ResolveMonth(r.Context(), s.store, "")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -94,7 +94,6 @@ func (s *Server) briefingIndex(w http.ResponseWriter, r *http.Request) {
 			p.Months = append(p.Months, t.Format("2006-01"))
 		}
 	}
-	_ = last
 	v := s.view(r, "briefing")
 	v.Title = v.T("menu.briefing")
 	s.render(w, r, "briefing_index", v, p)
@@ -102,7 +101,7 @@ func (s *Server) briefingIndex(w http.ResponseWriter, r *http.Request) {
 
 type briefingSection struct {
 	briefing.Section
-	Ordinal string
+	Heading string
 	Para    string
 	Notes   string
 	Note    store.BriefingNote
@@ -146,24 +145,11 @@ func (s *Server) renderBriefing(w http.ResponseWriter, r *http.Request, status i
 		return
 	}
 	for i, sec := range b.Sections {
-		ord := strconv.Itoa(i+1) + ". "
-		if lang != "en" {
-			ord = chineseNumeral(i+1) + "、"
-		}
-		p.Sections = append(p.Sections, briefingSection{Section: sec, Ordinal: ord, Para: briefing.Paragraph(lang, sec),
+		p.Sections = append(p.Sections, briefingSection{Section: sec, Heading: briefing.Heading(lang, i, sec.Title), Para: briefing.Paragraph(lang, sec),
 			Notes: briefing.Notes(lang, sec), Note: notes[sec.Key]})
 	}
 	v.Title = b.Title
 	s.renderStatus(w, r, status, "briefing", v, p)
-}
-
-// chineseNumeral writes 1–10 as 一 … 十 for section headings.
-func chineseNumeral(n int) string {
-	d := []string{"零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"}
-	if n >= 0 && n <= 10 {
-		return d[n]
-	}
-	return strconv.Itoa(n)
 }
 
 func (s *Server) briefingDocx(w http.ResponseWriter, r *http.Request) {
