@@ -99,6 +99,7 @@ type Figures struct {
 
 // IndustryFig is one industry's enterprises and 规上 output.
 type IndustryFig struct {
+	ID          int64  `json:"id"`
 	Code        string `json:"code"`
 	Name        string `json:"name"`
 	Enterprises int    `json:"enterprises"`
@@ -302,7 +303,7 @@ func Compute(ctx context.Context, st Source, actor *model.Actor, f Filter, mayRe
 		if in.Code == rules.CourierIndustry {
 			fig.Couriers += in.Enterprises
 		}
-		fig.ByIndustry = append(fig.ByIndustry, IndustryFig{Code: in.Code, Name: in.Name, Enterprises: in.Enterprises, AboveScale: in.AboveScale})
+		fig.ByIndustry = append(fig.ByIndustry, IndustryFig{ID: in.ID, Code: in.Code, Name: in.Name, Enterprises: in.Enterprises, AboveScale: in.AboveScale})
 		ids[in.ID] = int64(len(fig.ByIndustry) - 1)
 	}
 	for id, i := range ids {
@@ -362,15 +363,11 @@ func Compute(ctx context.Context, st Source, actor *model.Actor, f Filter, mayRe
 
 	// Stations: kept by village, not grid, so only for the whole zone.
 	if fig.Whole {
-		ss, err := st.StatStations(ctx, fig.From, fig.To)
+		ss, err := st.StatStations(ctx, fig.From, month, fig.To)
 		if err != nil {
 			return fig, err
 		}
-		sm, err := st.StatStations(ctx, month, fig.To)
-		if err != nil {
-			return fig, err
-		}
-		fig.Stations = &StationFig{Stations: ss.Stations, Open: ss.Open, VisitorsYTD: ss.Visitors, VisitorsMonth: sm.Visitors, ByKind: ss.ByKind}
+		fig.Stations = &StationFig{Stations: ss.Stations, Open: ss.Open, VisitorsYTD: ss.Visitors, VisitorsMonth: ss.VisitorsMonth, ByKind: ss.ByKind}
 	}
 
 	// Safety.

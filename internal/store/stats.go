@@ -427,34 +427,38 @@ func shift(cond string, k int) string {
 }
 
 // StationStat is the red stations' figures: stations open, and visitors
-// counted in [from, to] by kind.
+// counted in [from, to] by kind, and of those from monthStart on.
 type StationStat struct {
-	Stations int
-	Open     int
-	ByKind   map[string]int
-	Visitors int
+	Stations      int
+	Open          int
+	ByKind        map[string]int
+	Visitors      int
+	VisitorsMonth int
 }
 
-// StatStations reads the red stations' figures for days in [from, to].
-func (s *Store) StatStations(ctx context.Context, from, to time.Time) (StationStat, error) {
+// StatStations reads the red stations' figures for days in [from, to] in
+// one pass, splitting off the days from monthStart.
+func (s *Store) StatStations(ctx context.Context, from, monthStart, to time.Time) (StationStat, error) {
 	st := StationStat{ByKind: map[string]int{}}
 	if err := s.readRow(ctx, "SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END), 0) FROM stations").
 		Scan(&st.Stations, &st.Open); err != nil {
 		return st, fmt.Errorf("store: stations: %w", err)
 	}
-	rows, err := s.readQuery(ctx, "SELECT kind, SUM(n) FROM station_visit_days WHERE day >= $1 AND day <= $2 GROUP BY kind", from, to)
+	rows, err := s.readQuery(ctx, `SELECT kind, SUM(n), SUM(CASE WHEN day >= $3 THEN n ELSE 0 END) FROM station_visit_days
+		WHERE day >= $1 AND day <= $2 GROUP BY kind`, from, to, monthStart)
 	if err != nil {
 		return st, fmt.Errorf("store: station visitors: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var k string
-		var n int
-		if err := rows.Scan(&k, &n); err != nil {
+		var n, m int
+		if err := rows.Scan(&k, &n, &m); err != nil {
 			return st, err
 		}
 		st.ByKind[k] = n
 		st.Visitors += n
+		st.VisitorsMonth += m
 	}
 	return st, rows.Err()
 }

@@ -129,18 +129,11 @@ func (s *Server) renderBriefing(w http.ResponseWriter, r *http.Request, status i
 	p := briefingPage{B: b, Fig: fig, Q: r.URL.RawQuery}
 	if err != nil {
 		e, ok := model.AsError(err)
-		if !ok || (e.Code != model.EINVALID && e.Code != model.ENOTFOUND) {
+		if !ok || e.Code != model.EINVALID {
 			s.fail(w, r, err)
 			return
 		}
-		if e.Code == model.ENOTFOUND {
-			s.fail(w, r, err)
-			return
-		}
-		p.Err = s.cat.T(ri.locale, e.Key, e.Args...)
-		for _, fe := range e.Fields {
-			p.Err = s.cat.T(ri.locale, fe.Key, fe.Args...)
-		}
+		p.Err = s.errText(ri.locale, e)
 		s.renderStatus(w, r, http.StatusUnprocessableEntity, "briefing", v, p)
 		return
 	}

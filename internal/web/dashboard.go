@@ -12,6 +12,7 @@ import (
 	"redgrid/internal/auth"
 	"redgrid/internal/i18n"
 	"redgrid/internal/model"
+	"redgrid/internal/rules"
 	"redgrid/internal/stats"
 	"redgrid/internal/store"
 	"redgrid/internal/tabular"
@@ -117,11 +118,7 @@ func (s *Server) dashboardData(r *http.Request) (dashboardPage, int, error) {
 			if e.Code == model.ENOTFOUND {
 				status = http.StatusNotFound
 			}
-			msg := s.cat.T(ri.locale, e.Key, e.Args...)
-			for _, fe := range e.Fields {
-				msg = s.cat.T(ri.locale, fe.Key, fe.Args...)
-			}
-			p.Err = msg
+			p.Err = s.errText(ri.locale, e)
 		} else {
 			return p, http.StatusInternalServerError, err
 		}
@@ -134,14 +131,21 @@ func (s *Server) dashboardData(r *http.Request) (dashboardPage, int, error) {
 	if p.Err == "" {
 		p.ChartJSON = s.chartJSON(ri.locale, p.Fig)
 	}
-	if ins, err := s.store.Industries(r.Context()); err == nil {
-		for _, in := range ins {
-			if in.Code == "courier" {
-				p.Courier = in.ID
-			}
+	for _, in := range p.Fig.ByIndustry {
+		if in.Code == rules.CourierIndustry {
+			p.Courier = in.ID
 		}
 	}
 	return p, status, nil
+}
+
+// errText is the message a page shows for a filter error: the field's
+// message when it names one, else the error's own.
+func (s *Server) errText(locale string, e *model.Error) string {
+	for _, fe := range e.Fields {
+		return s.cat.T(locale, fe.Key, fe.Args...)
+	}
+	return s.cat.T(locale, e.Key, e.Args...)
 }
 
 // chartJSON is what dashboard.js draws: series with localized labels.
