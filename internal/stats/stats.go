@@ -292,8 +292,6 @@ func Compute(ctx context.Context, st Source, actor *model.Actor, f Filter, mayRe
 		return fig, err
 	}
 	fig.Grids, fig.GridWorkers, fig.GridHeads = nc.Grids, nc.GridWorkers, nc.GridHeads
-	byIndustry := map[int64]*IndustryFig{}
-	ids := map[int64]int64{}
 	for _, in := range nc.Industries {
 		fig.Enterprises += in.Enterprises
 		fig.AboveScale += in.AboveScale
@@ -304,10 +302,10 @@ func Compute(ctx context.Context, st Source, actor *model.Actor, f Filter, mayRe
 			fig.Couriers += in.Enterprises
 		}
 		fig.ByIndustry = append(fig.ByIndustry, IndustryFig{ID: in.ID, Code: in.Code, Name: in.Name, Enterprises: in.Enterprises, AboveScale: in.AboveScale})
-		ids[in.ID] = int64(len(fig.ByIndustry) - 1)
 	}
-	for id, i := range ids {
-		byIndustry[id] = &fig.ByIndustry[i]
+	byIndustry := make(map[int64]*IndustryFig, len(fig.ByIndustry))
+	for i := range fig.ByIndustry {
+		byIndustry[fig.ByIndustry[i].ID] = &fig.ByIndustry[i]
 	}
 
 	// Party.

@@ -122,40 +122,14 @@ func (s *Store) OutputChildren(ctx context.Context, nodes []int64, from, to stri
 	}
 	// The rows: the children of a single node (itself when a leaf), or the
 	// nodes themselves; names first, then their totals by primary key.
-	names := map[int64]string{}
-	var ids []int64
+	names, ids, err := s.gridNames(ctx, "parent_id", nodes)
+	if len(nodes) > 1 || (err == nil && len(ids) == 0) {
+		names, ids, err = s.gridNames(ctx, "id", nodes)
+	}
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
 	var args []any
-	q := "SELECT id, name FROM grids WHERE parent_id " + inList(nodes, &args)
-	if len(nodes) > 1 {
-		args = nil
-		q = "SELECT id, name FROM grids WHERE id " + inList(nodes, &args)
-	}
-	for attempt := 0; attempt < 2 && len(ids) == 0; attempt++ {
-		rows, err := s.readQuery(ctx, q, args...)
-		if err != nil {
-			return nil, fmt.Errorf("store: output by grid: %w", err)
-		}
-		for rows.Next() {
-			var id int64
-			var name string
-			if err := rows.Scan(&id, &name); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			names[id] = name
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		args = nil
-		q = "SELECT id, name FROM grids WHERE id " + inList(nodes, &args) // a leaf: itself
-	}
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	args = nil
 	in := inList(ids, &args)
 	args = append(args, from, to)
 	rows, err := s.readQuery(ctx, fmt.Sprintf(`SELECT node_id, month, SUM(value_yuan) FROM output_totals
@@ -175,6 +149,28 @@ func (s *Store) OutputChildren(ctx context.Context, nodes []int64, from, to stri
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// gridNames reads the id and name of the grids whose col is in ids.
+func (s *Store) gridNames(ctx context.Context, col string, ids []int64) (map[int64]string, []int64, error) {
+	var args []any
+	rows, err := s.readQuery(ctx, "SELECT id, name FROM grids WHERE "+col+" "+inList(ids, &args), args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: grid names: %w", err)
+	}
+	defer rows.Close()
+	names := map[int64]string{}
+	var out []int64
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, nil, err
+		}
+		names[id] = name
+		out = append(out, id)
+	}
+	return names, out, rows.Err()
 }
 
 // VisitCell is a period's visits over nodes.
